@@ -1,1 +1,15 @@
+//! The one diagnostic type of polic, its stable codes with their documentation, and its
+//! terminal rendering. Positions are byte offsets; [`LineIndex`] turns them into lines and
+//! columns for the outputs that need them.
 
+mod codes;
+mod diagnostic;
+mod line_index;
+mod render;
+mod span;
+
+pub use codes::{Code, Lint};
+pub use diagnostic::{Diagnostic, Label, Located, Severity, Suggestion};
+pub use line_index::{LineCol, LineIndex};
+pub use render::{ColorChoice, Sources, render_terminal};
+pub use span::Span;
