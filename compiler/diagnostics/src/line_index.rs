@@ -30,11 +30,11 @@ impl LineIndex {
         LineCol { line: line as u32, col: offset - self.line_starts[line] }
     }
 
-    /// The byte offset of a line and byte column, clamped to the text.
+    /// The byte offset of a line and byte column, clamped to the line (before its newline).
     pub fn offset(&self, at: LineCol) -> u32 {
         match self.line_starts.get(at.line as usize) {
             Some(&start) => {
-                let end = self.line_starts.get(at.line as usize + 1).copied().unwrap_or(self.len);
+                let end = self.line_starts.get(at.line as usize + 1).map_or(self.len, |next| next - 1);
                 (start + at.col).min(end)
             }
             None => self.len,
