@@ -63,7 +63,10 @@ impl<L> Diagnostic<L> {
             code,
             severity: code.default_severity(),
             message: message.into(),
-            primary: Label { at, message: String::new() },
+            primary: Label {
+                at,
+                message: String::new(),
+            },
             secondary: Vec::new(),
             notes: Vec::new(),
             help: None,
@@ -77,7 +80,10 @@ impl<L> Diagnostic<L> {
     }
 
     pub fn with_secondary(mut self, at: L, message: impl Into<String>) -> Self {
-        self.secondary.push(Label { at, message: message.into() });
+        self.secondary.push(Label {
+            at,
+            message: message.into(),
+        });
         self
     }
 
@@ -92,7 +98,10 @@ impl<L> Diagnostic<L> {
     }
 
     pub fn with_suggestion(mut self, at: L, replacement: impl Into<String>) -> Self {
-        self.suggestions.push(Suggestion { at, replacement: replacement.into() });
+        self.suggestions.push(Suggestion {
+            at,
+            replacement: replacement.into(),
+        });
         self
     }
 
@@ -107,18 +116,27 @@ impl<L> Diagnostic<L> {
             code: self.code,
             severity: self.severity,
             message: self.message,
-            primary: Label { at: f(self.primary.at), message: self.primary.message },
+            primary: Label {
+                at: f(self.primary.at),
+                message: self.primary.message,
+            },
             secondary: self
                 .secondary
                 .into_iter()
-                .map(|label| Label { at: f(label.at), message: label.message })
+                .map(|label| Label {
+                    at: f(label.at),
+                    message: label.message,
+                })
                 .collect(),
             notes: self.notes,
             help: self.help,
             suggestions: self
                 .suggestions
                 .into_iter()
-                .map(|s| Suggestion { at: f(s.at), replacement: s.replacement })
+                .map(|s| Suggestion {
+                    at: f(s.at),
+                    replacement: s.replacement,
+                })
                 .collect(),
         }
     }
@@ -127,13 +145,21 @@ impl<L> Diagnostic<L> {
 impl Diagnostic<Span> {
     /// Gives a file-local diagnostic its file.
     pub fn in_file(self, file: &str) -> Diagnostic {
-        self.map_locations(|span| Located { file: file.to_string(), span })
+        self.map_locations(|span| Located {
+            file: file.to_string(),
+            span,
+        })
     }
 }
 
 impl Diagnostic {
     /// Ordering for output: by file, position, then code, so output is deterministic.
     pub fn sort_key(&self) -> (&str, Span, Code, &str) {
-        (&self.primary.at.file, self.primary.at.span, self.code, &self.message)
+        (
+            &self.primary.at.file,
+            self.primary.at.span,
+            self.code,
+            &self.message,
+        )
     }
 }

@@ -19,22 +19,34 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
         line_starts.extend(
-            text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i as u32 + 1),
+            text.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i as u32 + 1),
         );
-        LineIndex { line_starts, len: text.len() as u32 }
+        LineIndex {
+            line_starts,
+            len: text.len() as u32,
+        }
     }
 
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
-        LineCol { line: line as u32, col: offset - self.line_starts[line] }
+        LineCol {
+            line: line as u32,
+            col: offset - self.line_starts[line],
+        }
     }
 
     /// The byte offset of a line and byte column, clamped to the line (before its newline).
     pub fn offset(&self, at: LineCol) -> u32 {
         match self.line_starts.get(at.line as usize) {
             Some(&start) => {
-                let end = self.line_starts.get(at.line as usize + 1).map_or(self.len, |next| next - 1);
+                let end = self
+                    .line_starts
+                    .get(at.line as usize + 1)
+                    .map_or(self.len, |next| next - 1);
                 (start + at.col).min(end)
             }
             None => self.len,

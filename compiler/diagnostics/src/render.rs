@@ -33,14 +33,22 @@ pub fn render_terminal<'a>(
     let config = Config::new()
         .with_index_type(IndexType::Byte)
         .with_color(colored)
-        .with_char_set(if colored { CharSet::Unicode } else { CharSet::Ascii });
+        .with_char_set(if colored {
+            CharSet::Unicode
+        } else {
+            CharSet::Ascii
+        });
     let (kind_color, label_color) = match diagnostic.severity {
         Severity::Error => (Color::Red, Color::Red),
         Severity::Warning => (Color::Yellow, Color::Yellow),
         Severity::Hint => (Color::Cyan, Color::Cyan),
     };
     // The code goes in the header the way rustc and Cedar write it: `error[P0102]: ...`.
-    let header = format!("{}[{}]", diagnostic.severity.as_str(), diagnostic.code.as_str());
+    let header = format!(
+        "{}[{}]",
+        diagnostic.severity.as_str(),
+        diagnostic.code.as_str()
+    );
     let primary = &diagnostic.primary.at;
     let mut report = Report::build(
         ReportKind::Custom(&header, kind_color),
@@ -53,9 +61,12 @@ pub fn render_terminal<'a>(
     if colored {
         primary_label = primary_label.with_color(label_color);
     }
-    if !diagnostic.primary.message.is_empty() {
-        primary_label = primary_label.with_message(&diagnostic.primary.message);
-    }
+    // ariadne draws no underline for a label without a message.
+    let primary_message = match diagnostic.primary.message.as_str() {
+        "" => diagnostic.code.summary(),
+        message => message,
+    };
+    primary_label = primary_label.with_message(primary_message);
     report.add_label(primary_label);
     for (order, label) in diagnostic.secondary.iter().enumerate() {
         if sources.text(&label.at.file).is_none() {
@@ -82,7 +93,9 @@ pub fn render_terminal<'a>(
     let mut files = FileCache(Vec::new());
     let mut add_file = |name: &'a str| {
         if !files.0.iter().any(|(known, _)| *known == name) {
-            files.0.push((name, Source::from(sources.text(name).unwrap_or_default())));
+            files
+                .0
+                .push((name, Source::from(sources.text(name).unwrap_or_default())));
         }
     };
     add_file(&primary.file);
@@ -96,7 +109,31 @@ pub fn render_terminal<'a>(
         .finish()
         .write(files, &mut out)
         .expect("writing to a Vec cannot fail");
-    String::from_utf8_lossy(&out).into_owned()
+    let rendered = String::from_utf8_lossy(&out).into_owned();
+    // ariadne colours a custom report kind even with colour off.
+    if colored {
+        rendered
+    } else {
+        strip_ansi(&rendered)
+    }
+}
+
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\x1b' {
+            // CSI sequence: ESC [ parameters final-byte
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The files one report needs, borrowed: ariadne's own caches want `'static` names.
@@ -106,7 +143,11 @@ impl<'a> Cache<&'a str> for FileCache<'a> {
     type Storage = &'a str;
 
     fn fetch(&mut self, id: &&'a str) -> Result<&Source<&'a str>, impl std::fmt::Debug> {
-        self.0.iter().find(|(name, _)| name == id).map(|(_, source)| source).ok_or(*id)
+        self.0
+            .iter()
+            .find(|(name, _)| name == id)
+            .map(|(_, source)| source)
+            .ok_or(*id)
     }
 
     fn display<'b>(&self, id: &'b &'a str) -> Option<impl std::fmt::Display + 'b> {

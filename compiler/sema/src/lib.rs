@@ -1,1 +1,114 @@
+//! polic's semantics on salsa: inputs, symbols, per-file resolution and checks, the
+//! workspace model and its checks. Pure: no file system, no clock (the date waivers are
+//! judged against is an input).
+//!
+//! Query layers, each stopping propagation when its result is unchanged:
+//! `parse` (spans, never equal) → `item_tree` (position-free) → `file_symbols` (names and
+//! signatures only) → `symbols` (the workspace) → `lower_file` (one file resolved) →
+//! `model` (the workspace resolved) → [`check`].
 
+pub mod clause_id;
+pub mod db;
+pub mod eval;
+pub mod hir;
+pub mod index;
+pub mod lower;
+pub mod model;
+pub mod suggest;
+
+use polic_diagnostics::{Diagnostic, Lint, Located};
+
+pub use db::{Database, Db, File, Origin, Workspace, item_tree, parse};
+pub use model::Model;
+
+/// Every diagnostic of the workspace, located, with the policy's lint levels applied, in a
+/// stable order (file, position, code).
+pub fn check(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
+    let files = index::files_in_scope(db, workspace);
+    let model = model::model(db, workspace);
+    let mut out: Vec<Diagnostic> = Vec::new();
+    for &file in files {
+        let path = file.path(db);
+        out.extend(
+            parse(db, file)
+                .errors
+                .iter()
+                .cloned()
+                .map(|d| d.in_file(path)),
+        );
+        out.extend(
+            lower::lower_file(db, workspace, file)
+                .diagnostics
+                .iter()
+                .cloned()
+                .map(|d| locate(db, d)),
+        );
+    }
+    out.extend(model.diagnostics.iter().cloned().map(|d| locate(db, d)));
+    let lints = model
+        .policy
+        .as_ref()
+        .map(|p| p.lints.clone())
+        .unwrap_or_default();
+    let mut out: Vec<Diagnostic> = out
+        .into_iter()
+        .filter_map(
+            |d| match lints.iter().rev().find(|(code, _)| *code == d.code) {
+                Some((_, Lint::Allow)) => None,
+                Some((_, Lint::Level(severity))) => Some(d.with_severity(*severity)),
+                None => Some(d),
+            },
+        )
+        .collect();
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out.dedup();
+    out
+}
+
+/// Turns node ids into file spans.
+pub fn locate(db: &dyn Db, diagnostic: Diagnostic<hir::Loc>) -> Diagnostic {
+    diagnostic.map_locations(|loc| Located {
+        file: loc.file.path(db).clone(),
+        span: parse(db, loc.file).source_map.span(loc.node),
+    })
+}
+
+/// The path an `import "relative"` in the file at `from` refers to, normalised so that
+/// `a/./b/../c.polic` and `a/c.polic` agree. Paths use `/`.
+pub fn resolve_import_path(from: &str, relative: &str) -> String {
+    let base = from.rfind('/').map_or("", |i| &from[..i]);
+    let joined = if relative.starts_with('/') || base.is_empty() {
+        relative.to_string()
+    } else {
+        format!("{base}/{relative}")
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in joined.split('/') {
+        match part {
+            "." | "" if !parts.is_empty() => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            _ => parts.push(part),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::resolve_import_path;
+
+    #[test]
+    fn import_paths_are_relative_to_the_importing_file() {
+        assert_eq!(
+            resolve_import_path("policy/apps/a.polic", "../org.polic"),
+            "policy/org.polic"
+        );
+        assert_eq!(resolve_import_path("a.polic", "./b/c.polic"), "b/c.polic");
+        assert_eq!(
+            resolve_import_path("/abs/x.polic", "y.polic"),
+            "/abs/y.polic"
+        );
+    }
+}

@@ -70,7 +70,9 @@ impl Date {
             2 => 28,
             _ => return None,
         };
-        (1..=days).contains(&day).then_some(Date { year, month, day })
+        (1..=days)
+            .contains(&day)
+            .then_some(Date { year, month, day })
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -201,9 +203,15 @@ pub struct Clause {
 pub enum ClauseProp {
     Text(Str),
     Level(u32, NodeId),
-    Param { name: Str, label: Option<Str> },
+    Param {
+        name: Str,
+        label: Option<Str>,
+    },
     /// `withdrawn` or `withdrawn into #x, #y`.
-    Withdrawn { into: Vec<Name>, id: NodeId },
+    Withdrawn {
+        into: Vec<Name>,
+        id: NodeId,
+    },
     Error,
 }
 
@@ -216,8 +224,16 @@ pub struct Profile {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Selection {
-    Include { targets: Vec<Target>, reason: Option<Str>, id: NodeId },
-    Exclude { targets: Vec<Target>, reason: Option<Str>, id: NodeId },
+    Include {
+        targets: Vec<Target>,
+        reason: Option<Str>,
+        id: NodeId,
+    },
+    Exclude {
+        targets: Vec<Target>,
+        reason: Option<Str>,
+        id: NodeId,
+    },
     Error,
 }
 
@@ -230,9 +246,16 @@ pub struct Policy {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum PolicyMember {
-    Adopt { target: Target, when: Option<Expr>, id: NodeId },
+    Adopt {
+        target: Target,
+        when: Option<Expr>,
+        id: NodeId,
+    },
     Risk(Name),
-    Lint { name: Name, level: Name },
+    Lint {
+        name: Name,
+        level: Name,
+    },
     Error,
 }
 
@@ -245,9 +268,16 @@ pub struct Risk {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RiskMember {
-    Levels { levels: Vec<(Name, Number)>, id: NodeId },
+    Levels {
+        levels: Vec<(Name, Number)>,
+        id: NodeId,
+    },
     Default(Name),
-    Weight { target: Target, value: WeightValue, id: NodeId },
+    Weight {
+        target: Target,
+        value: WeightValue,
+        id: NodeId,
+    },
     Error,
 }
 
@@ -341,10 +371,17 @@ pub struct Control {
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ControlMember {
     Satisfies(Vec<ClauseRef>),
-    AppliesTo { archetypes: Vec<Name>, when: Option<Expr>, id: NodeId },
+    AppliesTo {
+        archetypes: Vec<Name>,
+        when: Option<Expr>,
+        id: NodeId,
+    },
     Phase(Name),
     Due(Duration),
-    Remediation { windows: Vec<(Name, Duration)>, id: NodeId },
+    Remediation {
+        windows: Vec<(Name, Duration)>,
+        id: NodeId,
+    },
     Obligation(Obligation),
     Error,
 }
@@ -419,9 +456,17 @@ pub enum TestMember {
     /// `given app NAME`
     GivenApp(Name),
     /// `given app { ... }`
-    GivenInline { members: Vec<AppMember>, id: NodeId },
+    GivenInline {
+        members: Vec<AppMember>,
+        id: NodeId,
+    },
     /// `expect [not] required CONTROL`
-    Expect { negated: bool, what: Name, control: Name, id: NodeId },
+    Expect {
+        negated: bool,
+        what: Name,
+        control: Name,
+        id: NodeId,
+    },
     Error,
 }
 
@@ -453,8 +498,18 @@ pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),
     Not(Box<Expr>, NodeId),
-    Compare { lhs: Value, op: CmpOp, rhs: Value, id: NodeId },
-    In { lhs: Value, negated: bool, rhs: Value, id: NodeId },
+    Compare {
+        lhs: Value,
+        op: CmpOp,
+        rhs: Value,
+        id: NodeId,
+    },
+    In {
+        lhs: Value,
+        negated: bool,
+        rhs: Value,
+        id: NodeId,
+    },
     /// A bare value: a bool fact, or `true`/`false`.
     Value(Value),
     Error(NodeId),

@@ -116,15 +116,36 @@ pub enum Token {
 
 impl Token {
     pub fn is_trivia(self) -> bool {
-        matches!(self, Token::DocComment | Token::LineComment | Token::BlockComment)
+        matches!(
+            self,
+            Token::DocComment | Token::LineComment | Token::BlockComment
+        )
     }
 
     pub fn is_keyword(self) -> bool {
         use Token::*;
         matches!(
             self,
-            Import | Standard | Group | Clause | Profile | Policy | Risk | Facts | Archetype
-                | Control | Obligation | Map | App | Waiver | Test | And | Or | Not | In | True
+            Import
+                | Standard
+                | Group
+                | Clause
+                | Profile
+                | Policy
+                | Risk
+                | Facts
+                | Archetype
+                | Control
+                | Obligation
+                | Map
+                | App
+                | Waiver
+                | Test
+                | And
+                | Or
+                | Not
+                | In
+                | True
                 | False
         )
     }
@@ -134,8 +155,18 @@ impl Token {
         use Token::*;
         matches!(
             self,
-            Import | Standard | Profile | Policy | Risk | Facts | Archetype | Control | Map | App
-                | Waiver | Test
+            Import
+                | Standard
+                | Profile
+                | Policy
+                | Risk
+                | Facts
+                | Archetype
+                | Control
+                | Map
+                | App
+                | Waiver
+                | Test
         )
     }
 
@@ -217,7 +248,10 @@ mod tests {
     use super::*;
 
     fn kinds(text: &str) -> Vec<(Token, &str)> {
-        lex(text).into_iter().map(|(t, s)| (t, &text[s.range()])).collect()
+        lex(text)
+            .into_iter()
+            .map(|(t, s)| (t, &text[s.range()]))
+            .collect()
     }
 
     #[test]

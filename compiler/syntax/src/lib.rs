@@ -58,7 +58,11 @@ pub fn parse(text: &str) -> Parse {
         .iter()
         .filter(|(tok, _)| !tok.is_trivia() && *tok != Token::Error)
         .map(|&(tok, span)| {
-            let tok = if tok == Token::UnterminatedString { Token::String } else { tok };
+            let tok = if tok == Token::UnterminatedString {
+                Token::String
+            } else {
+                tok
+            };
             (tok, SimpleSpan::from(span.range()))
         })
         .collect();
@@ -99,14 +103,16 @@ fn doc_comments(text: &str, tokens: &[(Token, Span)]) -> BTreeMap<u32, String> {
     docs
 }
 
-fn syntax_error(text: &str, error: chumsky::error::Rich<'_, Token, SimpleSpan>) -> Diagnostic<Span> {
+fn syntax_error(
+    text: &str,
+    error: chumsky::error::Rich<'_, Token, SimpleSpan>,
+) -> Diagnostic<Span> {
     let raw = error.span();
     // An empty match at the end of a block can come back with start past end.
     let span = Span::new(raw.start.min(raw.end), raw.end);
     match error.reason() {
-        RichReason::Custom(message) => {
-            Diagnostic::new(Code::SyntaxError, message.clone(), span).with_label("expected `}` here")
-        }
+        RichReason::Custom(message) => Diagnostic::new(Code::SyntaxError, message.clone(), span)
+            .with_label("expected `}` here"),
         RichReason::ExpectedFound { expected, found } => {
             let found = match found {
                 Some(_) => format!("`{}`", &text[span.range()]),
@@ -122,10 +128,14 @@ fn syntax_error(text: &str, error: chumsky::error::Rich<'_, Token, SimpleSpan>) 
             let label = match expected.as_slice() {
                 [] => "unexpected here".to_string(),
                 [one] => format!("expected {one}"),
-                [init @ .., last] if init.len() < 6 => format!("expected {} or {last}", init.join(", ")),
+                [init @ .., last] if init.len() < 6 => {
+                    format!("expected {} or {last}", init.join(", "))
+                }
                 _ => "not valid here".to_string(),
             };
-            let diagnostic = Diagnostic::new(Code::SyntaxError, format!("unexpected {found}"), span).with_label(label);
+            let diagnostic =
+                Diagnostic::new(Code::SyntaxError, format!("unexpected {found}"), span)
+                    .with_label(label);
             if expected.len() > 6 {
                 diagnostic.with_help(format!("expected one of {}", expected.join(", ")))
             } else {
@@ -138,7 +148,15 @@ fn syntax_error(text: &str, error: chumsky::error::Rich<'_, Token, SimpleSpan>) 
 fn describe_pattern(pattern: &RichPattern<'_, Token>) -> Option<String> {
     /// Labels that name a kind of thing; every other label is a contextual keyword.
     const KINDS: &[&str] = &[
-        "name", "string", "integer", "duration", "date", "value", "condition", "type", "clause id",
+        "name",
+        "string",
+        "integer",
+        "duration",
+        "date",
+        "value",
+        "condition",
+        "type",
+        "clause id",
         "clause reference",
     ];
     match pattern {

@@ -64,14 +64,20 @@ pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
         let slice = &text[span.range()];
         match token {
             Token::Error => diagnostics.push(
-                Diagnostic::new(Code::InvalidCharacter, format!("invalid character `{slice}`"), span)
-                    .with_label("no token starts with this")
-                    .with_help("identifiers contain letters, digits, `_` and single `-` between them"),
+                Diagnostic::new(
+                    Code::InvalidCharacter,
+                    format!("invalid character `{slice}`"),
+                    span,
+                )
+                .with_label("no token starts with this")
+                .with_help("identifiers contain letters, digits, `_` and single `-` between them"),
             ),
             Token::UnterminatedString => diagnostics.push(
                 Diagnostic::new(Code::UnterminatedString, "unterminated string", span)
                     .with_label("this string is not closed")
-                    .with_help("strings end with `\"` on the same line; write a line break as `\\n`"),
+                    .with_help(
+                        "strings end with `\"` on the same line; write a line break as `\\n`",
+                    ),
             ),
             Token::String => {
                 let mut chars = slice.char_indices().skip(1);
@@ -85,16 +91,24 @@ pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
                         let start = span.start as usize + at;
                         let escape_span = Span::new(start, start + 1 + escaped.len_utf8());
                         diagnostics.push(
-                            Diagnostic::new(Code::InvalidLiteral, format!("unknown escape `\\{escaped}`"), escape_span)
-                                .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"),
+                            Diagnostic::new(
+                                Code::InvalidLiteral,
+                                format!("unknown escape `\\{escaped}`"),
+                                escape_span,
+                            )
+                            .with_help("the escapes are `\\\"`, `\\\\`, `\\n` and `\\t`"),
                         );
                     }
                 }
             }
             Token::Date if Date::parse(slice).is_none() => diagnostics.push(
-                Diagnostic::new(Code::InvalidLiteral, format!("invalid date `{slice}`"), span)
-                    .with_label("no such day")
-                    .with_help("dates are written YYYY-MM-DD"),
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    format!("invalid date `{slice}`"),
+                    span,
+                )
+                .with_label("no such day")
+                .with_help("dates are written YYYY-MM-DD"),
             ),
             Token::Duration if duration_days(slice).is_none() => {
                 let unit_at = slice.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
@@ -110,8 +124,12 @@ pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
                 );
             }
             Token::Int if slice.parse::<u32>().is_err() => diagnostics.push(
-                Diagnostic::new(Code::InvalidLiteral, format!("integer `{slice}` is too large"), span)
-                    .with_help(format!("integers go up to {}", u32::MAX)),
+                Diagnostic::new(
+                    Code::InvalidLiteral,
+                    format!("integer `{slice}` is too large"),
+                    span,
+                )
+                .with_help(format!("integers go up to {}", u32::MAX)),
             ),
             _ => {}
         }
@@ -125,7 +143,14 @@ mod tests {
 
     #[test]
     fn strings_round_trip_through_quote_and_unescape() {
-        for value in ["plain", "with \"quotes\"", "back\\slash", "two\nlines", "tab\there", "é ✓"] {
+        for value in [
+            "plain",
+            "with \"quotes\"",
+            "back\\slash",
+            "two\nlines",
+            "tab\there",
+            "é ✓",
+        ] {
             assert_eq!(unescape(&quote(value)), value);
         }
     }

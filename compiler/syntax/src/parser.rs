@@ -5,8 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use chumsky::inspector::TruncateState;
 use chumsky::input::{MapExtra, ValueInput};
+use chumsky::inspector::TruncateState;
 use chumsky::prelude::*;
 use polic_diagnostics::Span;
 
@@ -56,7 +56,11 @@ where
     just(Token::Ident)
         .to_span()
         .try_map(move |span: SimpleSpan, _| {
-            if cx.slice(span) == word { Ok(()) } else { Err(Rich::custom(span, "")) }
+            if cx.slice(span) == word {
+                Ok(())
+            } else {
+                Err(Rich::custom(span, ""))
+            }
         })
         .labelled(word)
         .boxed()
@@ -66,7 +70,10 @@ fn comma_list<'t, I, O: 't>(item: P<'t, I, O>) -> P<'t, I, Vec<O>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
 {
-    item.separated_by(just(Token::Comma)).at_least(1).collect::<Vec<_>>().boxed()
+    item.separated_by(just(Token::Comma))
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .boxed()
 }
 
 /// Which tokens begin a member of a block; `&str` is the token's text.
@@ -75,18 +82,30 @@ type Starts = fn(Token, &str) -> bool;
 /// A `{ ... }` block of members. A malformed member is reported and skipped up to the next
 /// member start (nested braces skipped whole); a missing `}` is reported where an item
 /// keyword shows it, so a forgotten brace costs one error, not the rest of the file.
-fn block<'t, I, M: Clone + 't>(cx: Context<'t>, member: P<'t, I, M>, starts: Starts, error: M) -> P<'t, I, Vec<M>>
+fn block<'t, I, M: Clone + 't>(
+    cx: Context<'t>,
+    member: P<'t, I, M>,
+    starts: Starts,
+    error: M,
+) -> P<'t, I, Vec<M>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
 {
     let balanced = recursive(|balanced| {
         choice((
-            balanced.repeated().delimited_by(just(Token::LBrace), just(Token::RBrace)).ignored(),
+            balanced
+                .repeated()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .ignored(),
             none_of([Token::LBrace, Token::RBrace]).ignored(),
         ))
     });
     let starts_member = any().try_map(move |tok: Token, span: SimpleSpan| {
-        if starts(tok, cx.slice(span)) { Ok(()) } else { Err(Rich::custom(span, "")) }
+        if starts(tok, cx.slice(span)) {
+            Ok(())
+        } else {
+            Err(Rich::custom(span, ""))
+        }
     });
     let ends_block = any().filter(move |tok: &Token| tok.starts_item());
     let garbage = any()
@@ -97,7 +116,12 @@ where
                 Ok(())
             }
         })
-        .then(balanced.and_is(starts_member.not()).and_is(ends_block.not()).repeated())
+        .then(
+            balanced
+                .and_is(starts_member.not())
+                .and_is(ends_block.not())
+                .repeated(),
+        )
         .to(error);
     let separators = one_of([Token::Semi, Token::Comma]).repeated();
     member
@@ -134,15 +158,24 @@ where
 {
     // ---- tokens and literals ----------------------------------------------------------
     let name: P<'t, I, Name> = just(Token::Ident)
-        .map_with(move |_, e| Name { text: cx.slice(e.span()).to_string(), id: alloc(e) })
+        .map_with(move |_, e| Name {
+            text: cx.slice(e.span()).to_string(),
+            id: alloc(e),
+        })
         .labelled("name")
         .boxed();
     let string: P<'t, I, Str> = just(Token::String)
-        .map_with(move |_, e| Str { value: literal::unescape(cx.slice(e.span())), id: alloc(e) })
+        .map_with(move |_, e| Str {
+            value: literal::unescape(cx.slice(e.span())),
+            id: alloc(e),
+        })
         .labelled("string")
         .boxed();
     let number: P<'t, I, Number> = just(Token::Int)
-        .map_with(move |_, e| Number { value: cx.slice(e.span()).parse().unwrap_or(u64::MAX), id: alloc(e) })
+        .map_with(move |_, e| Number {
+            value: cx.slice(e.span()).parse().unwrap_or(u64::MAX),
+            id: alloc(e),
+        })
         .labelled("integer")
         .boxed();
     let duration: P<'t, I, Duration> = just(Token::Duration)
@@ -155,13 +188,20 @@ where
     let date: P<'t, I, (Date, NodeId)> = just(Token::Date)
         .map_with(move |_, e| {
             // An invalid date was reported by the lexer checks; keep the item anyway.
-            let date = Date::parse(cx.slice(e.span())).unwrap_or(Date { year: 1970, month: 1, day: 1 });
+            let date = Date::parse(cx.slice(e.span())).unwrap_or(Date {
+                year: 1970,
+                month: 1,
+                day: 1,
+            });
             (date, alloc(e))
         })
         .labelled("date")
         .boxed();
     let clause_id: P<'t, I, Name> = just(Token::ClauseId)
-        .map_with(move |_, e| Name { text: cx.slice(e.span())[1..].to_string(), id: alloc(e) })
+        .map_with(move |_, e| Name {
+            text: cx.slice(e.span())[1..].to_string(),
+            id: alloc(e),
+        })
         .labelled("clause id")
         .boxed();
     let clause_ref: P<'t, I, ClauseRef> = just(Token::ClauseRef)
@@ -177,7 +217,11 @@ where
                 text: text[hash + 1..].to_string(),
                 id: push_span(e.state(), Span::new(span.start + hash + 1, span.end)),
             };
-            ClauseRef { standard, clause, id: alloc(e) }
+            ClauseRef {
+                standard,
+                clause,
+                id: alloc(e),
+            }
         })
         .labelled("clause reference")
         .boxed();
@@ -186,11 +230,26 @@ where
         .separated_by(just(Token::Dot))
         .at_least(1)
         .collect::<Vec<_>>()
-        .map_with(|segments, e| Path { segments, id: alloc(e) })
+        .map_with(|segments, e| Path {
+            segments,
+            id: alloc(e),
+        })
         .boxed();
-    let target: P<'t, I, Target> =
-        choice((clause_ref.clone().map(Target::Clause), path.clone().map(Target::Path))).boxed();
+    let target: P<'t, I, Target> = choice((
+        clause_ref.clone().map(Target::Clause),
+        path.clone().map(Target::Path),
+    ))
+    .boxed();
     let names = comma_list(name.clone());
+    // `test` is reserved (it starts an item) but is also a phase and a way to verify.
+    let word: P<'t, I, Name> = choice((
+        name.clone(),
+        just(Token::Test).map_with(|_, e| Name {
+            text: "test".to_string(),
+            id: alloc(e),
+        }),
+    ))
+    .boxed();
     let title = string.clone().or_not().boxed();
 
     // ---- values and conditions -------------------------------------------------------
@@ -222,7 +281,9 @@ where
         let comparison = value
             .clone()
             .then(choice((
-                cmp_op.then(value.clone()).map(|(op, rhs)| (Some(op), false, Some(rhs))),
+                cmp_op
+                    .then(value.clone())
+                    .map(|(op, rhs)| (Some(op), false, Some(rhs))),
                 just(Token::Not)
                     .or_not()
                     .then_ignore(just(Token::In))
@@ -231,22 +292,42 @@ where
                 empty().to((None, false, None)),
             )))
             .map_with(|(lhs, rest), e| match rest {
-                (Some(op), _, Some(rhs)) => Expr::Compare { lhs, op, rhs, id: alloc(e) },
-                (None, negated, Some(rhs)) => Expr::In { lhs, negated, rhs, id: alloc(e) },
+                (Some(op), _, Some(rhs)) => Expr::Compare {
+                    lhs,
+                    op,
+                    rhs,
+                    id: alloc(e),
+                },
+                (None, negated, Some(rhs)) => Expr::In {
+                    lhs,
+                    negated,
+                    rhs,
+                    id: alloc(e),
+                },
                 _ => Expr::Value(lhs),
             });
-        let atom = choice((expr.delimited_by(just(Token::LParen), just(Token::RParen)), comparison)).boxed();
+        let atom = choice((
+            expr.delimited_by(just(Token::LParen), just(Token::RParen)),
+            comparison,
+        ))
+        .boxed();
         let unary = recursive(|unary| {
             choice((
-                just(Token::Not).ignore_then(unary).map_with(|inner, e| Expr::Not(Box::new(inner), alloc(e))),
+                just(Token::Not)
+                    .ignore_then(unary)
+                    .map_with(|inner, e| Expr::Not(Box::new(inner), alloc(e))),
                 atom,
             ))
         });
         let and = unary
             .clone()
-            .foldl(just(Token::And).ignore_then(unary).repeated(), |a, b| Expr::And(Box::new(a), Box::new(b)));
+            .foldl(just(Token::And).ignore_then(unary).repeated(), |a, b| {
+                Expr::And(Box::new(a), Box::new(b))
+            });
         and.clone()
-            .foldl(just(Token::Or).ignore_then(and).repeated(), |a, b| Expr::Or(Box::new(a), Box::new(b)))
+            .foldl(just(Token::Or).ignore_then(and).repeated(), |a, b| {
+                Expr::Or(Box::new(a), Box::new(b))
+            })
             .labelled("condition")
     })
     .boxed();
@@ -255,7 +336,11 @@ where
         .clone()
         .then_ignore(just(Token::Eq))
         .then(value.clone())
-        .map_with(|(fact, value), e| FactAssign { fact, value, id: alloc(e) })
+        .map_with(|(fact, value), e| FactAssign {
+            fact,
+            value,
+            id: alloc(e),
+        })
         .boxed();
 
     // ---- standard, group, clause -----------------------------------------------------
@@ -263,15 +348,26 @@ where
     let clause_props = block(
         cx,
         choice((
-            kw(cx, "text").ignore_then(string.clone()).map(ClauseProp::Text),
-            kw(cx, "level").ignore_then(number.clone()).map(|n| ClauseProp::Level(n.value as u32, n.id)),
+            kw(cx, "text")
+                .ignore_then(string.clone())
+                .map(ClauseProp::Text),
+            kw(cx, "level")
+                .ignore_then(number.clone())
+                .map(|n| ClauseProp::Level(n.value as u32, n.id)),
             kw(cx, "param")
                 .ignore_then(string.clone())
                 .then(string.clone().or_not())
                 .map(|(name, label)| ClauseProp::Param { name, label }),
             kw(cx, "withdrawn")
-                .ignore_then(kw(cx, "into").ignore_then(comma_list(clause_id.clone())).or_not())
-                .map_with(|into, e| ClauseProp::Withdrawn { into: into.unwrap_or_default(), id: alloc(e) }),
+                .ignore_then(
+                    kw(cx, "into")
+                        .ignore_then(comma_list(clause_id.clone()))
+                        .or_not(),
+                )
+                .map_with(|into, e| ClauseProp::Withdrawn {
+                    into: into.unwrap_or_default(),
+                    id: alloc(e),
+                }),
         ))
         .boxed(),
         |tok, text| is_word(CLAUSE_WORDS)(tok, text),
@@ -295,17 +391,28 @@ where
             .then(title.clone())
             .then(members)
             .map_with(move |((name, title), members), e| {
-                StandardMember::Group(Group { docs: cx.docs_at(e.span()), name, title, members, id: alloc(e) })
+                StandardMember::Group(Group {
+                    docs: cx.docs_at(e.span()),
+                    name,
+                    title,
+                    members,
+                    id: alloc(e),
+                })
             });
         block(
             cx,
             choice((
                 group,
                 clause.clone().map(StandardMember::Clause),
-                kw(cx, "version").ignore_then(string.clone()).map(StandardMember::Version),
+                kw(cx, "version")
+                    .ignore_then(string.clone())
+                    .map(StandardMember::Version),
             ))
             .boxed(),
-            |tok, text| matches!(tok, Token::Group | Token::Clause) || (tok == Token::Ident && text == "version"),
+            |tok, text| {
+                matches!(tok, Token::Group | Token::Clause)
+                    || (tok == Token::Ident && text == "version")
+            },
             StandardMember::Error,
         )
     })
@@ -314,36 +421,70 @@ where
         .ignore_then(name.clone())
         .then(title.clone())
         .then(standard_members)
-        .map(|((name, title), members)| ItemKind::Standard(Standard { name, title, members }));
+        .map(|((name, title), members)| {
+            ItemKind::Standard(Standard {
+                name,
+                title,
+                members,
+            })
+        });
 
     // ---- profile, policy, risk -------------------------------------------------------
-    let reason = kw(cx, "reason").ignore_then(string.clone()).or_not().boxed();
+    let reason = kw(cx, "reason")
+        .ignore_then(string.clone())
+        .or_not()
+        .boxed();
     let targets = comma_list(target.clone());
     let selection = choice((
         kw(cx, "include")
             .ignore_then(targets.clone())
             .then(reason.clone())
-            .map_with(|(targets, reason), e| Selection::Include { targets, reason, id: alloc(e) }),
+            .map_with(|(targets, reason), e| Selection::Include {
+                targets,
+                reason,
+                id: alloc(e),
+            }),
         kw(cx, "exclude")
             .ignore_then(targets)
             .then(reason)
-            .map_with(|(targets, reason), e| Selection::Exclude { targets, reason, id: alloc(e) }),
+            .map_with(|(targets, reason), e| Selection::Exclude {
+                targets,
+                reason,
+                id: alloc(e),
+            }),
     ))
     .boxed();
     const PROFILE_WORDS: &[&str] = &["include", "exclude"];
     let profile = just(Token::Profile)
         .ignore_then(name.clone())
         .then(title.clone())
-        .then(block(cx, selection, |t, s| is_word(PROFILE_WORDS)(t, s), Selection::Error))
-        .map(|((name, title), members)| ItemKind::Profile(Profile { name, title, members }));
+        .then(block(
+            cx,
+            selection,
+            |t, s| is_word(PROFILE_WORDS)(t, s),
+            Selection::Error,
+        ))
+        .map(|((name, title), members)| {
+            ItemKind::Profile(Profile {
+                name,
+                title,
+                members,
+            })
+        });
 
     const POLICY_WORDS: &[&str] = &["adopt", "lint"];
     let policy_member = choice((
         kw(cx, "adopt")
             .ignore_then(target.clone())
             .then(when.clone())
-            .map_with(|(target, when), e| PolicyMember::Adopt { target, when, id: alloc(e) }),
-        just(Token::Risk).ignore_then(name.clone()).map(PolicyMember::Risk),
+            .map_with(|(target, when), e| PolicyMember::Adopt {
+                target,
+                when,
+                id: alloc(e),
+            }),
+        just(Token::Risk)
+            .ignore_then(name.clone())
+            .map(PolicyMember::Risk),
         kw(cx, "lint")
             .ignore_then(name.clone())
             .then_ignore(just(Token::Eq))
@@ -360,10 +501,19 @@ where
             |t, s| t == Token::Risk || is_word(POLICY_WORDS)(t, s),
             PolicyMember::Error,
         ))
-        .map(|((name, title), members)| ItemKind::Policy(Policy { name, title, members }));
+        .map(|((name, title), members)| {
+            ItemKind::Policy(Policy {
+                name,
+                title,
+                members,
+            })
+        });
 
     const RISK_WORDS: &[&str] = &["levels", "default", "weight"];
-    let level = name.clone().then_ignore(just(Token::Eq)).then(number.clone());
+    let level = name
+        .clone()
+        .then_ignore(just(Token::Eq))
+        .then(number.clone());
     let risk_member = choice((
         kw(cx, "levels")
             .ignore_then(
@@ -373,25 +523,56 @@ where
                     .collect::<Vec<_>>()
                     .delimited_by(just(Token::LBrace), just(Token::RBrace)),
             )
-            .map_with(|levels, e| RiskMember::Levels { levels, id: alloc(e) }),
-        kw(cx, "default").ignore_then(name.clone()).map(RiskMember::Default),
+            .map_with(|levels, e| RiskMember::Levels {
+                levels,
+                id: alloc(e),
+            }),
+        kw(cx, "default")
+            .ignore_then(name.clone())
+            .map(RiskMember::Default),
         kw(cx, "weight")
             .ignore_then(target.clone())
             .then_ignore(just(Token::Eq))
-            .then(choice((name.clone().map(WeightValue::Level), number.clone().map(WeightValue::Number))))
-            .map_with(|(target, value), e| RiskMember::Weight { target, value, id: alloc(e) }),
+            .then(choice((
+                name.clone().map(WeightValue::Level),
+                number.clone().map(WeightValue::Number),
+            )))
+            .map_with(|(target, value), e| RiskMember::Weight {
+                target,
+                value,
+                id: alloc(e),
+            }),
     ))
     .boxed();
     let risk = just(Token::Risk)
         .ignore_then(name.clone())
         .then(title.clone())
-        .then(block(cx, risk_member, |t, s| is_word(RISK_WORDS)(t, s), RiskMember::Error))
-        .map(|((name, title), members)| ItemKind::Risk(Risk { name, title, members }));
+        .then(block(
+            cx,
+            risk_member,
+            |t, s| is_word(RISK_WORDS)(t, s),
+            RiskMember::Error,
+        ))
+        .map(|((name, title), members)| {
+            ItemKind::Risk(Risk {
+                name,
+                title,
+                members,
+            })
+        });
 
     // ---- facts, archetype ------------------------------------------------------------
-    let variants = name.clone().separated_by(just(Token::Pipe)).at_least(1).collect::<Vec<_>>().boxed();
+    let variants = name
+        .clone()
+        .separated_by(just(Token::Pipe))
+        .at_least(1)
+        .collect::<Vec<_>>()
+        .boxed();
     let type_expr = choice((
-        kw(cx, "set").ignore_then(kw(cx, "of")).ignore_then(variants.clone()).map(TypeExpr::SetOf),
+        kw(cx, "set")
+            .ignore_then(kw(cx, "of"))
+            .ignore_then(variants.clone())
+            .map(TypeExpr::SetOf),
         kw(cx, "bool").to(TypeExpr::Bool),
         kw(cx, "int").to(TypeExpr::Int),
         kw(cx, "string").to(TypeExpr::String),
@@ -404,14 +585,31 @@ where
         .then_ignore(just(Token::Colon))
         .then(type_expr)
         .then(just(Token::Eq).ignore_then(value.clone()).or_not())
-        .map_with(move |((name, ty), default), e| FactDecl { docs: cx.docs_at(e.span()), name, ty, default, id: alloc(e) })
+        .map_with(move |((name, ty), default), e| FactDecl {
+            docs: cx.docs_at(e.span()),
+            name,
+            ty,
+            default,
+            id: alloc(e),
+        })
         .boxed();
     let facts = just(Token::Facts)
-        .ignore_then(block(cx, fact_decl.map(Some).boxed(), |t, _| t == Token::Ident, None))
-        .map(|members| ItemKind::Facts(Facts { members: members.into_iter().flatten().collect() }));
+        .ignore_then(block(
+            cx,
+            fact_decl.map(Some).boxed(),
+            |t, _| t == Token::Ident,
+            None,
+        ))
+        .map(|members| {
+            ItemKind::Facts(Facts {
+                members: members.into_iter().flatten().collect(),
+            })
+        });
 
     let archetype_member = choice((
-        kw(cx, "provides").ignore_then(names.clone()).map(ArchetypeMember::Provides),
+        kw(cx, "provides")
+            .ignore_then(names.clone())
+            .map(ArchetypeMember::Provides),
         fact_assign.clone().map(ArchetypeMember::Fact),
     ))
     .boxed();
@@ -419,23 +617,47 @@ where
         .ignore_then(name.clone())
         .then(title.clone())
         .then(kw(cx, "extends").ignore_then(names.clone()).or_not())
-        .then(optional_block(block(cx, archetype_member, |t, _| t == Token::Ident, ArchetypeMember::Error)))
+        .then(optional_block(block(
+            cx,
+            archetype_member,
+            |t, _| t == Token::Ident,
+            ArchetypeMember::Error,
+        )))
         .map(|(((name, title), extends), members)| {
-            ItemKind::Archetype(Archetype { name, title, extends: extends.unwrap_or_default(), members })
+            ItemKind::Archetype(Archetype {
+                name,
+                title,
+                extends: extends.unwrap_or_default(),
+                members,
+            })
         });
 
     // ---- control, obligation ---------------------------------------------------------
     const VERIFY_WORDS: &[&str] = &["verify"];
     let verify = kw(cx, "verify")
-        .ignore_then(name.clone())
+        .ignore_then(word.clone())
         .then(string.clone().or_not())
-        .then(kw(cx, "rules").ignore_then(comma_list(string.clone())).or_not())
-        .map_with(|((kind, subject), rules), e| Verify { kind, subject, rules: rules.unwrap_or_default(), id: alloc(e) })
+        .then(
+            kw(cx, "rules")
+                .ignore_then(comma_list(string.clone()))
+                .or_not(),
+        )
+        .map_with(|((kind, subject), rules), e| Verify {
+            kind,
+            subject,
+            rules: rules.unwrap_or_default(),
+            id: alloc(e),
+        })
         .boxed();
     let obligation = just(Token::Obligation)
         .ignore_then(name.clone())
         .then(title.clone())
-        .then(optional_block(block(cx, verify.map(Some).boxed(), |t, s| is_word(VERIFY_WORDS)(t, s), None)))
+        .then(optional_block(block(
+            cx,
+            verify.map(Some).boxed(),
+            |t, s| is_word(VERIFY_WORDS)(t, s),
+            None,
+        )))
         .map_with(move |((name, title), verify), e| Obligation {
             docs: cx.docs_at(e.span()),
             name,
@@ -445,15 +667,26 @@ where
         })
         .boxed();
     const CONTROL_WORDS: &[&str] = &["satisfies", "applies-to", "phase", "due", "remediation"];
-    let window = name.clone().then_ignore(just(Token::Eq)).then(duration.clone());
+    let window = name
+        .clone()
+        .then_ignore(just(Token::Eq))
+        .then(duration.clone());
     let control_member = choice((
-        kw(cx, "satisfies").ignore_then(comma_list(clause_ref.clone())).map(ControlMember::Satisfies),
+        kw(cx, "satisfies")
+            .ignore_then(comma_list(clause_ref.clone()))
+            .map(ControlMember::Satisfies),
         kw(cx, "applies-to")
             .ignore_then(names.clone())
             .then(when.clone())
-            .map_with(|(archetypes, when), e| ControlMember::AppliesTo { archetypes, when, id: alloc(e) }),
-        kw(cx, "phase").ignore_then(name.clone()).map(ControlMember::Phase),
-        kw(cx, "due").ignore_then(duration.clone()).map(ControlMember::Due),
+            .map_with(|(archetypes, when), e| ControlMember::AppliesTo {
+                archetypes,
+                when,
+                id: alloc(e),
+            }),
+        kw(cx, "phase").ignore_then(word).map(ControlMember::Phase),
+        kw(cx, "due")
+            .ignore_then(duration.clone())
+            .map(ControlMember::Due),
         kw(cx, "remediation")
             .ignore_then(
                 window
@@ -462,7 +695,10 @@ where
                     .collect::<Vec<_>>()
                     .delimited_by(just(Token::LBrace), just(Token::RBrace)),
             )
-            .map_with(|windows, e| ControlMember::Remediation { windows, id: alloc(e) }),
+            .map_with(|windows, e| ControlMember::Remediation {
+                windows,
+                id: alloc(e),
+            }),
         obligation.map(ControlMember::Obligation),
     ))
     .boxed();
@@ -475,7 +711,13 @@ where
             |t, s| t == Token::Obligation || is_word(CONTROL_WORDS)(t, s),
             ControlMember::Error,
         ))
-        .map(|((name, title), members)| ItemKind::Control(Control { name, title, members }));
+        .map(|((name, title), members)| {
+            ItemKind::Control(Control {
+                name,
+                title,
+                members,
+            })
+        });
 
     // ---- map, app, waiver, test ------------------------------------------------------
     let mapping = just(Token::Map)
@@ -486,26 +728,47 @@ where
 
     const APP_WORDS: &[&str] = &["owner", "unit"];
     let app_member = choice((
-        just(Token::Archetype).ignore_then(names.clone()).map(AppMember::Archetype),
-        kw(cx, "owner").ignore_then(string.clone()).map(AppMember::Owner),
-        kw(cx, "unit").ignore_then(string.clone()).map(AppMember::Unit),
+        just(Token::Archetype)
+            .ignore_then(names.clone())
+            .map(AppMember::Archetype),
+        kw(cx, "owner")
+            .ignore_then(string.clone())
+            .map(AppMember::Owner),
+        kw(cx, "unit")
+            .ignore_then(string.clone())
+            .map(AppMember::Unit),
         fact_assign.map(AppMember::Fact),
     ))
     .boxed();
-    let app_starts: Starts = |t, s| t == Token::Archetype || t == Token::Ident || is_word(APP_WORDS)(t, s);
+    let app_starts: Starts =
+        |t, s| t == Token::Archetype || t == Token::Ident || is_word(APP_WORDS)(t, s);
     let app_block = block(cx, app_member, app_starts, AppMember::Error);
     let app = just(Token::App)
         .ignore_then(name.clone())
         .then(title.clone())
         .then(app_block.clone())
-        .map(|((name, title), members)| ItemKind::App(App { name, title, members }));
+        .map(|((name, title), members)| {
+            ItemKind::App(App {
+                name,
+                title,
+                members,
+            })
+        });
 
     const WAIVER_WORDS: &[&str] = &["reason", "requested-by", "approved-by", "expires"];
     let waiver_member = choice((
-        kw(cx, "reason").ignore_then(string.clone()).map(WaiverMember::Reason),
-        kw(cx, "requested-by").ignore_then(string.clone()).map(WaiverMember::RequestedBy),
-        kw(cx, "approved-by").ignore_then(string.clone()).map(WaiverMember::ApprovedBy),
-        kw(cx, "expires").ignore_then(date).map(|(date, id)| WaiverMember::Expires(date, id)),
+        kw(cx, "reason")
+            .ignore_then(string.clone())
+            .map(WaiverMember::Reason),
+        kw(cx, "requested-by")
+            .ignore_then(string.clone())
+            .map(WaiverMember::RequestedBy),
+        kw(cx, "approved-by")
+            .ignore_then(string.clone())
+            .map(WaiverMember::ApprovedBy),
+        kw(cx, "expires")
+            .ignore_then(date)
+            .map(|(date, id)| WaiverMember::Expires(date, id)),
     ))
     .boxed();
     let waiver = just(Token::Waiver)
@@ -515,9 +778,20 @@ where
         .then_ignore(kw(cx, "on"))
         .then(name.clone())
         .then(just(Token::Dot).ignore_then(name.clone()).or_not())
-        .then(block(cx, waiver_member, |t, s| is_word(WAIVER_WORDS)(t, s), WaiverMember::Error))
+        .then(block(
+            cx,
+            waiver_member,
+            |t, s| is_word(WAIVER_WORDS)(t, s),
+            WaiverMember::Error,
+        ))
         .map(|((((name, app), control), obligation), members)| {
-            ItemKind::Waiver(Waiver { name, app, control, obligation, members })
+            ItemKind::Waiver(Waiver {
+                name,
+                app,
+                control,
+                obligation,
+                members,
+            })
         });
 
     const TEST_WORDS: &[&str] = &["given", "expect"];
@@ -525,7 +799,10 @@ where
         kw(cx, "given")
             .ignore_then(just(Token::App))
             .ignore_then(choice((
-                app_block.map_with(|members, e| TestMember::GivenInline { members, id: alloc(e) }),
+                app_block.map_with(|members, e| TestMember::GivenInline {
+                    members,
+                    id: alloc(e),
+                }),
                 name.clone().map(TestMember::GivenApp),
             ))),
         kw(cx, "expect")
@@ -542,7 +819,12 @@ where
     .boxed();
     let test = just(Token::Test)
         .ignore_then(string.clone())
-        .then(block(cx, test_member, |t, s| is_word(TEST_WORDS)(t, s), TestMember::Error))
+        .then(block(
+            cx,
+            test_member,
+            |t, s| is_word(TEST_WORDS)(t, s),
+            TestMember::Error,
+        ))
         .map(|(name, members)| ItemKind::Test(Test { name, members }));
 
     let import = just(Token::Import)
@@ -551,22 +833,34 @@ where
 
     // ---- items -----------------------------------------------------------------------
     let item = choice((
-        import, standard, profile, policy, risk, facts, archetype, control, mapping, app, waiver, test,
+        import, standard, profile, policy, risk, facts, archetype, control, mapping, app, waiver,
+        test,
     ))
-    .map_with(move |kind, e| Item { docs: cx.docs_at(e.span()), kind, id: alloc(e) })
+    .map_with(move |kind, e| Item {
+        docs: cx.docs_at(e.span()),
+        kind,
+        id: alloc(e),
+    })
     .boxed();
     // At the top level, a malformed stretch runs to the next item keyword.
     let item_start = any().filter(|tok: &Token| tok.starts_item());
     let balanced = recursive(|balanced| {
         choice((
-            balanced.repeated().delimited_by(just(Token::LBrace), just(Token::RBrace)).ignored(),
+            balanced
+                .repeated()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .ignored(),
             none_of([Token::LBrace, Token::RBrace]).ignored(),
         ))
     });
     let garbage = any()
         .ignored()
         .then(balanced.and_is(item_start.not()).repeated())
-        .map_with(|_, e| Item { docs: None, kind: ItemKind::Error, id: alloc(e) });
+        .map_with(|_, e| Item {
+            docs: None,
+            kind: ItemKind::Error,
+            id: alloc(e),
+        });
     item.recover_with(via_parser(garbage))
         .repeated()
         .collect::<Vec<_>>()

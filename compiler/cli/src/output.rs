@@ -1,0 +1,337 @@
+//! Writing diagnostics in each output format: human (ariadne), JSON, SARIF 2.1.0, GitHub
+//! workflow commands and JUnit XML. Every format lists diagnostics in the same stable order.
+
+use std::collections::BTreeMap;
+
+use polic_diagnostics::{
+    Code, ColorChoice, Diagnostic, LineIndex, Located, Severity, render_terminal,
+};
+use serde_json::{Value, json};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    Sarif,
+    Github,
+    Junit,
+}
+
+/// The texts diagnostics point into, with their line indexes built once.
+pub struct Texts {
+    texts: BTreeMap<String, String>,
+    indexes: BTreeMap<String, LineIndex>,
+}
+
+impl Texts {
+    pub fn new(texts: BTreeMap<String, String>) -> Texts {
+        let indexes = texts
+            .iter()
+            .map(|(path, text)| (path.clone(), LineIndex::new(text)))
+            .collect();
+        Texts { texts, indexes }
+    }
+
+    /// One-based (line, column) of both ends of a location; columns count characters.
+    fn range(&self, at: &Located) -> ((u32, u32), (u32, u32)) {
+        let (Some(text), Some(index)) = (self.texts.get(&at.file), self.indexes.get(&at.file))
+        else {
+            return ((1, 1), (1, 1));
+        };
+        let point = |offset: u32| {
+            let lc = index.line_col(offset);
+            let line_start = index.line_start(lc.line).unwrap_or(0) as usize;
+            let end = (offset as usize).min(text.len());
+            let col = text
+                .get(line_start..end)
+                .map_or(lc.col as usize, |s| s.chars().count());
+            (lc.line + 1, col as u32 + 1)
+        };
+        (point(at.span.start), point(at.span.end))
+    }
+}
+
+impl polic_diagnostics::Sources for Texts {
+    fn text(&self, file: &str) -> Option<&str> {
+        self.texts.get(file).map(String::as_str)
+    }
+}
+
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub hints: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic]) -> Summary {
+        let count = |s: Severity| diagnostics.iter().filter(|d| d.severity == s).count();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            hints: count(Severity::Hint),
+        }
+    }
+
+    pub fn line(&self, files: usize) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "checked {}: {}, {}, {}",
+            plural(files, "file"),
+            plural(self.errors, "error"),
+            plural(self.warnings, "warning"),
+            plural(self.hints, "hint")
+        )
+    }
+}
+
+pub fn write(
+    format: Format,
+    diagnostics: &[Diagnostic],
+    texts: &Texts,
+    color: ColorChoice,
+    files: usize,
+) -> String {
+    match format {
+        Format::Human => human(diagnostics, texts, color, files),
+        Format::Json => {
+            serde_json::to_string_pretty(&json_diagnostics(diagnostics, texts)).unwrap_or_default()
+                + "\n"
+        }
+        Format::Sarif => {
+            serde_json::to_string_pretty(&sarif(diagnostics, texts)).unwrap_or_default() + "\n"
+        }
+        Format::Github => github(diagnostics, texts),
+        Format::Junit => junit(diagnostics, texts),
+    }
+}
+
+fn human(diagnostics: &[Diagnostic], texts: &Texts, color: ColorChoice, files: usize) -> String {
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        out.push_str(&render_terminal(diagnostic, texts, color));
+    }
+    out.push_str(&Summary::of(diagnostics).line(files));
+    out.push('\n');
+    out
+}
+
+fn location_json(at: &Located, texts: &Texts) -> Value {
+    let ((line, column), (end_line, end_column)) = texts.range(at);
+    json!({
+        "file": at.file,
+        "start": at.span.start,
+        "end": at.span.end,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+    })
+}
+
+fn json_diagnostics(diagnostics: &[Diagnostic], texts: &Texts) -> Value {
+    Value::Array(
+        diagnostics
+            .iter()
+            .map(|d| {
+                json!({
+                    "code": d.code.as_str(),
+                    "name": d.code.name(),
+                    "severity": d.severity.as_str(),
+                    "message": d.message,
+                    "location": location_json(&d.primary.at, texts),
+                    "label": d.primary.message,
+                    "related": d.secondary.iter().map(|l| json!({
+                        "message": l.message,
+                        "location": location_json(&l.at, texts),
+                    })).collect::<Vec<_>>(),
+                    "notes": d.notes,
+                    "help": d.help,
+                    "suggestions": d.suggestions.iter().map(|s| json!({
+                        "replacement": s.replacement,
+                        "location": location_json(&s.at, texts),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+}
+
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Hint => "note",
+    }
+}
+
+fn sarif_location(at: &Located, texts: &Texts) -> Value {
+    let ((line, column), (end_line, end_column)) = texts.range(at);
+    json!({
+        "physicalLocation": {
+            "artifactLocation": { "uri": at.file, "uriBaseId": "%SRCROOT%" },
+            "region": {
+                "startLine": line,
+                "startColumn": column,
+                "endLine": end_line,
+                "endColumn": end_column,
+                "charOffset": at.span.start,
+                "charLength": at.span.len(),
+            }
+        }
+    })
+}
+
+/// SARIF 2.1.0 as GitHub code scanning reads it: rules with help, results with rule ids,
+/// levels, messages and physical locations (columns in Unicode code points).
+fn sarif(diagnostics: &[Diagnostic], texts: &Texts) -> Value {
+    let mut rules: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    rules.sort();
+    rules.dedup();
+    let rule_index = |code: Code| rules.iter().position(|c| *c == code).unwrap_or(0);
+    let results: Vec<Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str(&format!("\nhelp: {help}"));
+            }
+            for suggestion in &d.suggestions {
+                text.push_str(&format!("\ndid you mean `{}`?", suggestion.replacement));
+            }
+            for note in &d.notes {
+                text.push_str(&format!("\nnote: {note}"));
+            }
+            json!({
+                "ruleId": d.code.as_str(),
+                "ruleIndex": rule_index(d.code),
+                "level": sarif_level(d.severity),
+                "message": { "text": text },
+                "locations": [sarif_location(&d.primary.at, texts)],
+                "relatedLocations": d.secondary.iter().enumerate().map(|(i, l)| {
+                    let mut location = sarif_location(&l.at, texts);
+                    location["id"] = json!(i);
+                    location["message"] = json!({ "text": l.message });
+                    location
+                }).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {
+                "driver": {
+                    "name": "polic",
+                    "semanticVersion": env!("CARGO_PKG_VERSION"),
+                    "rules": rules.iter().map(|code| json!({
+                        "id": code.as_str(),
+                        "name": code.name(),
+                        "shortDescription": { "text": code.summary() },
+                        "fullDescription": { "text": code.summary() },
+                        "help": { "text": code.doc(), "markdown": code.doc() },
+                        "defaultConfiguration": { "level": sarif_level(code.default_severity()) },
+                    })).collect::<Vec<_>>(),
+                }
+            },
+            "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": { "%SRCROOT%": { "uri": "file:///" } },
+            "results": results,
+        }]
+    })
+}
+
+/// GitHub Actions workflow commands: one annotation per diagnostic.
+fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
+    let escape_data = |s: &str| {
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
+    };
+    let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let mut out = String::new();
+    for d in diagnostics {
+        let command = match d.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Hint => "notice",
+        };
+        let ((line, column), (end_line, end_column)) = texts.range(&d.primary.at);
+        let mut message = d.message.clone();
+        if let Some(help) = &d.help {
+            message.push_str(&format!("\nhelp: {help}"));
+        }
+        for suggestion in &d.suggestions {
+            message.push_str(&format!("\ndid you mean `{}`?", suggestion.replacement));
+        }
+        out.push_str(&format!(
+            "::{command} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
+            escape_property(&d.primary.at.file),
+            escape_property(&format!("{} {}", d.code.as_str(), d.code.name())),
+            escape_data(&message),
+        ));
+    }
+    out
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// JUnit XML: one test case per checked file, failing with its errors (and warnings, which
+/// are listed as failures of type `warning` so CI dashboards show them).
+fn junit(diagnostics: &[Diagnostic], texts: &Texts) -> String {
+    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = texts
+        .texts
+        .keys()
+        .map(|f| (f.as_str(), Vec::new()))
+        .collect();
+    for d in diagnostics {
+        by_file
+            .entry(d.primary.at.file.as_str())
+            .or_default()
+            .push(d);
+    }
+    let failing = |ds: &Vec<&Diagnostic>| ds.iter().any(|d| d.severity != Severity::Hint);
+    let failures = by_file.values().filter(|ds| failing(ds)).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<testsuites name=\"polic check\" tests=\"{}\" failures=\"{failures}\">\n",
+        by_file.len()
+    ));
+    out.push_str(&format!(
+        "  <testsuite name=\"polic check\" tests=\"{}\" failures=\"{failures}\">\n",
+        by_file.len()
+    ));
+    for (file, ds) in &by_file {
+        out.push_str(&format!(
+            "    <testcase classname=\"polic\" name=\"{}\"",
+            xml_escape(file)
+        ));
+        if !failing(ds) {
+            out.push_str("/>\n");
+            continue;
+        }
+        out.push_str(">\n");
+        for d in ds.iter().filter(|d| d.severity != Severity::Hint) {
+            let ((line, column), _) = texts.range(&d.primary.at);
+            out.push_str(&format!(
+                "      <failure type=\"{}\" message=\"{}\">{}:{line}:{column}: {}[{}] {}</failure>\n",
+                d.severity.as_str(),
+                xml_escape(&d.message),
+                xml_escape(file),
+                d.severity.as_str(),
+                d.code.as_str(),
+                xml_escape(&d.message),
+            ));
+        }
+        out.push_str("    </testcase>\n");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
