@@ -61,6 +61,7 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     found.sort();
     found.dedup();
     let mut loaded = Loaded::default();
+    let discovered = found.len();
     let mut queue: Vec<PathBuf> = found;
     let mut next = 0;
     while next < queue.len() {
@@ -70,7 +71,9 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
         if loaded.files.contains_key(&shown) || loaded.problem_texts.contains_key(&shown) {
             continue;
         }
-        let Some(text) = read(&path, &shown, &mut loaded) else {
+        // Files after the ones found under the paths were reached through an import.
+        let imported = next > discovered;
+        let Some(text) = read(&path, &shown, imported, &mut loaded) else {
             continue;
         };
         for import in file_imports(&text) {
@@ -82,12 +85,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, LoadError> {
     Ok(loaded)
 }
 
-fn read(path: &Path, shown: &str, loaded: &mut Loaded) -> Option<String> {
+fn read(path: &Path, shown: &str, imported: bool, loaded: &mut Loaded) -> Option<String> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(error) => {
-            // A missing import target is reported by the checker, with the import's location.
-            if error.kind() != std::io::ErrorKind::NotFound {
+            // A missing import target is reported by the checker, at the import.
+            if !(imported && error.kind() == std::io::ErrorKind::NotFound) {
                 loaded.io_error = true;
                 loaded.problems.push(Diagnostic::new(
                     Code::UnreadableFile,

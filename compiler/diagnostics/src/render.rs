@@ -50,14 +50,26 @@ pub fn render_terminal<'a>(
         diagnostic.code.as_str()
     );
     let primary = &diagnostic.primary.at;
+    // A span that is not on character boundaries (a stale one, say) must not panic ariadne.
+    let range = |at: &crate::Located| {
+        let text = sources.text(&at.file).unwrap_or_default();
+        let floor = |mut i: usize| {
+            i = i.min(text.len());
+            while !text.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        floor(at.span.start as usize)..floor(at.span.end as usize)
+    };
     let mut report = Report::build(
         ReportKind::Custom(&header, kind_color),
-        (primary.file.as_str(), primary.span.range()),
+        (primary.file.as_str(), range(primary)),
     )
     .with_config(config)
     .with_message(&diagnostic.message);
 
-    let mut primary_label = Label::new((primary.file.as_str(), primary.span.range())).with_order(0);
+    let mut primary_label = Label::new((primary.file.as_str(), range(primary))).with_order(0);
     if colored {
         primary_label = primary_label.with_color(label_color);
     }
@@ -72,7 +84,7 @@ pub fn render_terminal<'a>(
         if sources.text(&label.at.file).is_none() {
             continue;
         }
-        let mut secondary = Label::new((label.at.file.as_str(), label.at.span.range()))
+        let mut secondary = Label::new((label.at.file.as_str(), range(&label.at)))
             .with_message(&label.message)
             .with_order(order as i32 + 1);
         if colored {

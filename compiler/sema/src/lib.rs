@@ -83,10 +83,12 @@ pub fn resolve_import_path(from: &str, relative: &str) -> String {
         format!("{base}/{relative}")
     };
     let mut parts: Vec<&str> = Vec::new();
-    for part in joined.split('/') {
+    for (i, part) in joined.split('/').enumerate() {
         match part {
-            "." | "" if !parts.is_empty() => {}
-            ".." if parts.last().is_some_and(|p| *p != "..") => {
+            "." => {}
+            // An empty first part is the root of an absolute path; others are `//`.
+            "" if i > 0 => {}
+            ".." if parts.last().is_some_and(|p| *p != ".." && !p.is_empty()) => {
                 parts.pop();
             }
             _ => parts.push(part),

@@ -48,6 +48,14 @@ struct Lower<'a> {
     diagnostics: Vec<Diagnostic<Loc>>,
 }
 
+/// What an app's members (or a test's inline app) state.
+struct AppParts {
+    archetypes: Vec<(String, Loc)>,
+    facts: Vec<(String, FactValue, Loc)>,
+    owner: Option<String>,
+    unit: Option<String>,
+}
+
 /// Where a clause reference stands, for the withdrawn-clause check: a withdrawn clause may
 /// be declared and selected by whole groups, but not named one by one as current.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -493,7 +501,10 @@ impl<'a> Lower<'a> {
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::ContradictorySelection,
-                        format!("`{}` is both included and excluded", describe(selector)),
+                        format!(
+                            "`{}` is both included and excluded",
+                            describe(self.symbols, selector)
+                        ),
                         *loc,
                     )
                     .with_label("excluded here")
@@ -687,7 +698,10 @@ impl<'a> Lower<'a> {
                         self.report(
                             Diagnostic::new(
                                 Code::WeightedTwice,
-                                format!("`{}` is weighted twice", describe(&selector)),
+                                format!(
+                                    "`{}` is weighted twice",
+                                    describe(self.symbols, &selector)
+                                ),
                                 loc,
                             )
                             .with_label("weighted again here")
@@ -1311,16 +1325,7 @@ impl<'a> Lower<'a> {
         }
     }
 
-    fn app_members(
-        &mut self,
-        members: &[ast::AppMember],
-        name: Option<&Name>,
-    ) -> (
-        Vec<(String, Loc)>,
-        Vec<(String, FactValue, Loc)>,
-        Option<String>,
-        Option<String>,
-    ) {
+    fn app_members(&mut self, members: &[ast::AppMember], name: Option<&Name>) -> AppParts {
         let mut archetypes = Vec::new();
         let (mut owner, mut unit) = (None, None);
         let (mut owner_seen, mut unit_seen) = (None, None);
@@ -1363,11 +1368,21 @@ impl<'a> Lower<'a> {
                 ),
             );
         }
-        (archetypes, facts, owner, unit)
+        AppParts {
+            archetypes,
+            facts,
+            owner,
+            unit,
+        }
     }
 
     fn app(&mut self, app: &ast::App, docs: &Option<String>) {
-        let (archetypes, facts, owner, unit) = self.app_members(&app.members, Some(&app.name));
+        let AppParts {
+            archetypes,
+            facts,
+            owner,
+            unit,
+        } = self.app_members(&app.members, Some(&app.name));
         self.hir.apps.push(App {
             def: self.named(&app.name, docs),
             title: app.title.as_ref().map(|t| t.value.clone()),
@@ -1530,7 +1545,9 @@ impl<'a> Lower<'a> {
                     }
                 }
                 ast::TestMember::GivenInline { members, .. } => {
-                    let (archetypes, facts, _, _) = self.app_members(members, None);
+                    let AppParts {
+                        archetypes, facts, ..
+                    } = self.app_members(members, None);
                     app = TestApp::Inline {
                         archetypes: archetypes.into_iter().map(|(a, _)| a).collect(),
                         facts: facts.into_iter().map(|(f, v, _)| (f, v)).collect(),
@@ -1575,10 +1592,20 @@ fn flip(op: CmpOp) -> CmpOp {
     }
 }
 
-/// A selector as written in messages.
-pub fn describe(selector: &Selector) -> String {
+/// A selector as written in messages, clauses in their standard's own spelling.
+pub fn describe(symbols: &Symbols, selector: &Selector) -> String {
     match selector {
-        Selector::Clause(key) => format!("{}#{}", key.standard, key.key),
+        Selector::Clause(key) => {
+            let spelled = symbols
+                .standards
+                .get(&key.standard)
+                .and_then(|s| s.clauses.get(&key.key));
+            format!(
+                "{}#{}",
+                key.standard,
+                spelled.map_or(key.key.as_str(), |c| c.spelled.as_str())
+            )
+        }
         Selector::Group { standard, path } => format!("{standard}.{}", path.join(".")),
         Selector::Standard(name) | Selector::Profile(name) => name.clone(),
     }

@@ -45,6 +45,8 @@ pub struct Model {
     pub controls: BTreeMap<String, Control>,
     pub apps: BTreeMap<String, App>,
     pub profiles: BTreeMap<String, Profile>,
+    /// The clauses each profile selects (every profile, adopted or not).
+    pub profile_clauses: BTreeMap<String, BTreeSet<ClauseKey>>,
     pub policy: Option<Policy>,
     pub risks: BTreeMap<String, Risk>,
     /// The policy's risk model.
@@ -571,6 +573,12 @@ impl Builder<'_> {
         }
         self.model.coverage = coverage;
 
+        // Every profile is resolved, adopted or not, so its mistakes show while it is written.
+        let names: Vec<String> = self.model.profiles.keys().cloned().collect();
+        for name in names {
+            let loc = self.model.profiles[&name].def.loc;
+            self.select(&Selector::Profile(name), loc, &mut Vec::new());
+        }
         let Some(policy) = self.model.policy.clone() else {
             return;
         };
@@ -585,7 +593,10 @@ impl Builder<'_> {
                 self.report(
                     Diagnostic::new(
                         Code::EmptyProfile,
-                        format!("adopting `{}` selects no clause", describe(&adopt.selector)),
+                        format!(
+                            "adopting `{}` selects no clause",
+                            describe(self.symbols, &adopt.selector)
+                        ),
                         adopt.loc,
                     )
                     .with_help(
@@ -627,7 +638,7 @@ impl Builder<'_> {
                             Code::WeightNotAdopted,
                             format!(
                                 "weight on `{}`, which the policy does not adopt",
-                                describe(&weight.selector)
+                                describe(self.symbols, &weight.selector)
                             ),
                             weight.loc,
                         )
@@ -684,6 +695,9 @@ impl Builder<'_> {
                     );
                     return BTreeSet::new();
                 }
+                if let Some(selected) = self.model.profile_clauses.get(name) {
+                    return selected.clone();
+                }
                 let Some(profile) = self.model.profiles.get(name).cloned() else {
                     return BTreeSet::new();
                 };
@@ -698,7 +712,7 @@ impl Builder<'_> {
                     selected.retain(|c| !removed.contains(c));
                     if selected.len() == before {
                         self.report(
-                            Diagnostic::new(Code::IneffectiveExclude, format!("exclude of `{}` removes nothing", describe(exclude)), *loc)
+                            Diagnostic::new(Code::IneffectiveExclude, format!("exclude of `{}` removes nothing", describe(self.symbols, exclude)), *loc)
                                 .with_help("nothing it names was included; remove the exclude or fix what it names"),
                         );
                     }
@@ -714,6 +728,9 @@ impl Builder<'_> {
                         .with_help("its excludes remove everything its includes select"),
                     );
                 }
+                self.model
+                    .profile_clauses
+                    .insert(name.clone(), selected.clone());
                 selected
             }
         }

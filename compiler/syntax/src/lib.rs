@@ -111,8 +111,18 @@ fn syntax_error(
     // An empty match at the end of a block can come back with start past end.
     let span = Span::new(raw.start.min(raw.end), raw.end);
     match error.reason() {
-        RichReason::Custom(message) => Diagnostic::new(Code::SyntaxError, message.clone(), span)
-            .with_label("expected `}` here"),
+        RichReason::Custom(custom) => {
+            let mut parts = custom.split(parser::SEP);
+            let mut diagnostic =
+                Diagnostic::new(Code::SyntaxError, parts.next().unwrap_or_default(), span);
+            if let Some(label) = parts.next() {
+                diagnostic = diagnostic.with_label(label);
+            }
+            if let Some(help) = parts.next() {
+                diagnostic = diagnostic.with_help(help);
+            }
+            diagnostic
+        }
         RichReason::ExpectedFound { expected, found } => {
             let found = match found {
                 Some(_) => format!("`{}`", &text[span.range()]),

@@ -43,6 +43,14 @@ where
     push_span(e.state(), Span::new(span.start, span.end))
 }
 
+/// A custom parse error: message, label and help, separated so that `syntax_error` can
+/// build a full diagnostic from chumsky's single string.
+pub(crate) fn custom_error(message: &str, label: &str, help: &str) -> String {
+    format!("{message}{SEP}{label}{SEP}{help}")
+}
+
+pub(crate) const SEP: char = '\u{1f}';
+
 fn push_span(state: &mut TruncateState<Span>, span: Span) -> NodeId {
     state.push(span);
     NodeId(state.len() as u32 - 1)
@@ -126,14 +134,21 @@ where
     let separators = one_of([Token::Semi, Token::Comma]).repeated();
     member
         .recover_with(via_parser(garbage))
-        .then_ignore(separators.clone())
+        .then_ignore(separators)
         .repeated()
         .collect::<Vec<_>>()
         .delimited_by(
             just(Token::LBrace).then(separators),
             just(Token::RBrace).or_not().validate(|close, e, emitter| {
                 if close.is_none() {
-                    emitter.emit(Rich::custom(e.span(), "missing `}` to close a block"));
+                    emitter.emit(Rich::custom(
+                        e.span(),
+                        custom_error(
+                            "missing `}` to close a block",
+                            "expected `}` here",
+                            "close the block before the next item",
+                        ),
+                    ));
                 }
             }),
         )
@@ -241,6 +256,31 @@ where
     ))
     .boxed();
     let names = comma_list(name.clone());
+    // Where a definition is named, a reserved word is reported as such and then read as the
+    // name, so that the item (and everything after it) is still parsed.
+    let def_name: P<'t, I, Name> = choice((
+        name.clone(),
+        any()
+            .filter(|tok: &Token| tok.is_keyword())
+            .validate(move |_, e, emitter| {
+                let span: SimpleSpan = e.span();
+                let word = cx.slice(span);
+                emitter.emit(Rich::custom(
+                    span,
+                    custom_error(
+                        &format!("`{word}` is a reserved word and cannot be a name"),
+                        "reserved word",
+                        &format!("choose another name, e.g. `{word}-1` or `my-{word}`"),
+                    ),
+                ));
+                Name {
+                    text: word.to_string(),
+                    id: push_span(e.state(), Span::new(span.start, span.end)),
+                }
+            }),
+    ))
+    .labelled("name")
+    .boxed();
     // `test` is reserved (it starts an item) but is also a phase and a way to verify.
     let word: P<'t, I, Name> = choice((
         name.clone(),
@@ -387,7 +427,7 @@ where
         .boxed();
     let standard_members: P<'t, I, Vec<StandardMember>> = recursive(|members| {
         let group = just(Token::Group)
-            .ignore_then(name.clone())
+            .ignore_then(def_name.clone())
             .then(title.clone())
             .then(members)
             .map_with(move |((name, title), members), e| {
@@ -418,7 +458,7 @@ where
     })
     .boxed();
     let standard = just(Token::Standard)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(standard_members)
         .map(|((name, title), members)| {
@@ -456,7 +496,7 @@ where
     .boxed();
     const PROFILE_WORDS: &[&str] = &["include", "exclude"];
     let profile = just(Token::Profile)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(block(
             cx,
@@ -493,7 +533,7 @@ where
     ))
     .boxed();
     let policy = just(Token::Policy)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(block(
             cx,
@@ -545,7 +585,7 @@ where
     ))
     .boxed();
     let risk = just(Token::Risk)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(block(
             cx,
@@ -614,7 +654,7 @@ where
     ))
     .boxed();
     let archetype = just(Token::Archetype)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(kw(cx, "extends").ignore_then(names.clone()).or_not())
         .then(optional_block(block(
@@ -650,7 +690,7 @@ where
         })
         .boxed();
     let obligation = just(Token::Obligation)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(optional_block(block(
             cx,
@@ -703,7 +743,7 @@ where
     ))
     .boxed();
     let control = just(Token::Control)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(block(
             cx,
@@ -744,7 +784,7 @@ where
         |t, s| t == Token::Archetype || t == Token::Ident || is_word(APP_WORDS)(t, s);
     let app_block = block(cx, app_member, app_starts, AppMember::Error);
     let app = just(Token::App)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then(title.clone())
         .then(app_block.clone())
         .map(|((name, title), members)| {
@@ -772,7 +812,7 @@ where
     ))
     .boxed();
     let waiver = just(Token::Waiver)
-        .ignore_then(name.clone())
+        .ignore_then(def_name.clone())
         .then_ignore(kw(cx, "for"))
         .then(name.clone())
         .then_ignore(kw(cx, "on"))

@@ -1,0 +1,204 @@
+//! The `polic` binary end to end: exit codes, every output format, file errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cli")
+}
+
+/// Runs `polic` in the fixtures directory, so paths in output are short and stable.
+fn polic(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_polic"))
+        .args(args)
+        .current_dir(fixtures())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("polic runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("output is UTF-8")
+}
+
+#[test]
+fn exit_codes() {
+    assert_eq!(polic(&["check", "clean"]).status.code(), Some(0));
+    assert_eq!(polic(&["check", "errors"]).status.code(), Some(1));
+    assert_eq!(polic(&["check", "warnings"]).status.code(), Some(0));
+    assert_eq!(
+        polic(&["check", "warnings", "--deny", "warnings"])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(polic(&["check", "no-such-dir"]).status.code(), Some(2));
+    assert_eq!(
+        polic(&["check", "--format", "yaml", "clean"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(polic(&["explain", "P9999"]).status.code(), Some(2));
+    assert_eq!(polic(&["explain", "P0102"]).status.code(), Some(0));
+}
+
+#[test]
+fn the_example_checks_cleanly() {
+    let output = polic(&["check", "../../examples/acme"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert!(stdout(&output).ends_with("0 errors, 0 warnings, 0 hints\n"));
+}
+
+#[test]
+fn human_output_has_no_colour_when_piped() {
+    let output = polic(&["check", "errors"]);
+    let text = stdout(&output);
+    assert!(!text.contains('\x1b'));
+    insta::assert_snapshot!("human", text);
+}
+
+#[test]
+fn colour_when_asked() {
+    assert!(stdout(&polic(&["check", "errors", "--color", "always"])).contains('\x1b'));
+}
+
+#[test]
+fn json_output() {
+    insta::assert_snapshot!(
+        "json",
+        stdout(&polic(&["check", "errors", "--format", "json"]))
+    );
+}
+
+#[test]
+fn github_output() {
+    insta::assert_snapshot!(
+        "github",
+        stdout(&polic(&["check", "errors", "--format", "github"]))
+    );
+}
+
+#[test]
+fn junit_output() {
+    insta::assert_snapshot!(
+        "junit",
+        stdout(&polic(&["check", "errors", "--format", "junit"]))
+    );
+}
+
+/// The fields GitHub code scanning requires of an uploaded SARIF file.
+#[test]
+fn sarif_has_what_code_scanning_requires() {
+    let output = stdout(&polic(&["check", "errors", "--format", "sarif"]));
+    let sarif: serde_json::Value = serde_json::from_str(&output).expect("SARIF is JSON");
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "polic");
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let results = run["results"].as_array().expect("results");
+    assert!(!results.is_empty());
+    for result in results {
+        let rule = &rules[result["ruleIndex"].as_u64().expect("ruleIndex") as usize];
+        assert_eq!(rule["id"], result["ruleId"]);
+        assert!(rule["shortDescription"]["text"].is_string());
+        assert!(rule["help"]["text"].is_string());
+        assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));
+        assert!(
+            result["message"]["text"]
+                .as_str()
+                .is_some_and(|t| !t.is_empty())
+        );
+        let location = &result["locations"][0]["physicalLocation"];
+        assert!(
+            location["artifactLocation"]["uri"]
+                .as_str()
+                .is_some_and(|u| u.ends_with(".polic"))
+        );
+        assert!(
+            location["region"]["startLine"]
+                .as_u64()
+                .is_some_and(|l| l >= 1)
+        );
+        assert!(
+            location["region"]["startColumn"]
+                .as_u64()
+                .is_some_and(|c| c >= 1)
+        );
+    }
+    insta::assert_snapshot!("sarif", output);
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    for format in ["human", "json", "sarif", "github", "junit"] {
+        let first = polic(&["check", "errors", "--format", format]).stdout;
+        assert_eq!(
+            first,
+            polic(&["check", "errors", "--format", format]).stdout,
+            "{format}"
+        );
+    }
+}
+
+#[test]
+fn file_errors() {
+    let dir = std::env::temp_dir().join(format!("polic-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    std::fs::write(dir.join("latin1.polic"), b"app caf\xe9 { }\n").expect("write");
+    let output = Command::new(env!("CARGO_BIN_EXE_polic"))
+        .args(["check", "latin1.polic"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(1));
+    let text = stdout(&output);
+    assert!(
+        text.contains("error[P0005]: file is not valid UTF-8"),
+        "{text}"
+    );
+    assert!(text.contains("latin1.polic:1:8"), "{text}");
+
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("dir");
+    let output = Command::new(env!("CARGO_BIN_EXE_polic"))
+        .args(["check", "empty"])
+        .current_dir(&dir)
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no .polic files under empty"));
+
+    #[cfg(unix)]
+    {
+        let linked = dir.join("linked");
+        std::fs::create_dir_all(&linked).expect("dir");
+        let _ = std::fs::remove_file(linked.join("gone.polic"));
+        std::os::unix::fs::symlink("nowhere.polic", linked.join("gone.polic")).expect("symlink");
+        let output = Command::new(env!("CARGO_BIN_EXE_polic"))
+            .args(["check", "linked"])
+            .current_dir(&dir)
+            .output()
+            .expect("runs");
+        assert_eq!(output.status.code(), Some(2));
+        let text = stdout(&output);
+        assert!(
+            text.contains("error[P0006]: cannot read `linked/gone.polic`"),
+            "{text}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn explain_prints_the_doc() {
+    let text = stdout(&polic(&["explain", "unknown-clause"]));
+    assert!(text.starts_with("# P0102: unknown clause"), "{text}");
+    assert!(text.contains("name: unknown-clause"));
+}
+
+#[test]
+fn stdlib_lists_modules() {
+    let text = stdout(&polic(&["stdlib"]));
+    for module in ["std.nist80053", "std.iso27001", "std.asvs5"] {
+        assert!(text.contains(module), "{text}");
+    }
+}

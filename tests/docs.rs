@@ -1,0 +1,55 @@
+//! Every diagnostic's documented example really produces that diagnostic, with the message
+//! the doc shows. Keeps `polic explain` honest.
+
+use std::collections::BTreeMap;
+
+use polic_diagnostics::Code;
+
+fn block<'a>(doc: &'a str, lang: &str) -> Option<&'a str> {
+    let start = doc.find(&format!("```{lang}\n"))? + lang.len() + 4;
+    let end = doc[start..].find("```")? + start;
+    Some(&doc[start..end])
+}
+
+#[test]
+fn documented_examples_produce_their_diagnostic() {
+    let mut failures = Vec::new();
+    for code in Code::ALL {
+        // File-reading errors have no source example.
+        if matches!(code, Code::InvalidUtf8 | Code::UnreadableFile) {
+            continue;
+        }
+        let doc = code.doc();
+        let (Some(source), Some(shown)) = (block(doc, "polic"), block(doc, "text")) else {
+            failures.push(format!("{}: no polic or text block", code.as_str()));
+            continue;
+        };
+        let header = shown.lines().next().unwrap_or_default().trim();
+        let files = BTreeMap::from([("example.polic".to_string(), source.to_string())]);
+        let diagnostics = polic_tests::check(&files);
+        let produced: Vec<String> = diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}[{}]: {}",
+                    d.severity.as_str(),
+                    d.code.as_str(),
+                    d.message
+                )
+            })
+            .collect();
+        if !produced.iter().any(|p| p == header) {
+            failures.push(format!(
+                "{}: doc shows\n    {header}\n  the example produces\n    {}",
+                code.as_str(),
+                produced.join("\n    ")
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} docs disagree with the compiler:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
