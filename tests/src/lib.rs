@@ -1,6 +1,8 @@
 //! Shared helpers for the end-to-end tests: load a fixture (a file or a directory of
 //! files), check it as `polic check` would, render what it reports.
 
+pub mod generate;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 

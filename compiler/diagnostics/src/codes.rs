@@ -96,6 +96,7 @@ codes! {
     ContradictorySelection = "P0704", "contradictory-selection", Error, "one profile includes and excludes the same thing";
     IneffectiveExclude = "P0705", "ineffective-exclude", Warning, "an exclude removes nothing that was included";
     WithdrawnClause = "P0706", "withdrawn-clause", Error, "a withdrawn clause is satisfied, adopted, weighted or mapped";
+    ProfileCycle = "P0707", "profile-cycle", Error, "profiles include each other in a cycle";
 
     AppWithoutArchetype = "P0801", "app-without-archetype", Error, "an app names no archetype";
 

@@ -69,7 +69,7 @@ pub fn render_terminal<'a>(
     .with_config(config)
     .with_message(&diagnostic.message);
 
-    let mut primary_label = Label::new((primary.file.as_str(), range(primary))).with_order(0);
+    let mut primary_label = Label::new((primary.file.as_str(), range(primary)));
     if colored {
         primary_label = primary_label.with_color(label_color);
     }
@@ -80,13 +80,12 @@ pub fn render_terminal<'a>(
     };
     primary_label = primary_label.with_message(primary_message);
     report.add_label(primary_label);
-    for (order, label) in diagnostic.secondary.iter().enumerate() {
+    for label in &diagnostic.secondary {
         if sources.text(&label.at.file).is_none() {
             continue;
         }
-        let mut secondary = Label::new((label.at.file.as_str(), range(&label.at)))
-            .with_message(&label.message)
-            .with_order(order as i32 + 1);
+        let mut secondary =
+            Label::new((label.at.file.as_str(), range(&label.at))).with_message(&label.message);
         if colored {
             secondary = secondary.with_color(Color::Blue);
         }

@@ -223,6 +223,9 @@ pub struct Control {
 pub struct AppliesTo {
     pub archetypes: Vec<String>,
     pub when: Option<Cond>,
+    /// False when the condition had errors (already reported): its lowered form reads the
+    /// bad parts as `false`, so conclusions drawn from it would be a second, wrong report.
+    pub well_typed: bool,
     pub loc: Loc,
 }
 

@@ -478,7 +478,7 @@ impl<'a> Lower<'a> {
                 if selector == Selector::Profile(profile.name.text.clone()) {
                     self.report(
                         Diagnostic::new(
-                            Code::ContradictorySelection,
+                            Code::ProfileCycle,
                             format!("profile `{}` includes itself", profile.name.text),
                             self.loc(target.id()),
                         )
@@ -562,6 +562,16 @@ impl<'a> Lower<'a> {
                     let lint = Lint::parse(&level.text);
                     match (code, lint) {
                         (Some(code), Some(lint)) => lowered.lints.push((code, lint)),
+                        (None, _) if Code::lookup(&name.text).is_some() => {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::UnknownLint,
+                                    format!("`{}` is an error, not a lint", name.text),
+                                    self.loc(name.id),
+                                )
+                                .with_help("errors mean the policy cannot be evaluated faithfully; only warnings and hints can be re-levelled"),
+                            );
+                        }
                         (None, _) => {
                             let lints: Vec<&str> = Code::ALL
                                 .iter()
@@ -616,7 +626,9 @@ impl<'a> Lower<'a> {
                 }
                 let mut previous: Option<(&str, u64)> = None;
                 for (name, number) in levels {
-                    if !(1..=MAX_LEVEL).contains(&number.value) {
+                    // Integers past u32 were reported by the lexer checks.
+                    let representable = number.value <= u64::from(u32::MAX);
+                    if representable && !(1..=MAX_LEVEL).contains(&number.value) {
                         self.report(
                             Diagnostic::new(
                                 Code::WeightOutOfRange,
@@ -674,7 +686,9 @@ impl<'a> Lower<'a> {
                         ast::WeightValue::Level(name) => self.level(&lowered.levels, name),
                         ast::WeightValue::Number(number) => match range {
                             Some((min, max))
-                                if !(u64::from(min)..=u64::from(max)).contains(&number.value) =>
+                                if number.value <= u64::from(u32::MAX)
+                                    && !(u64::from(min)..=u64::from(max))
+                                        .contains(&number.value) =>
                             {
                                 self.report(
                                     Diagnostic::new(
@@ -769,7 +783,8 @@ impl<'a> Lower<'a> {
                 }
             }
             if let Some(default) = &fact.default
-                && let Some(value) = self.fact_value(&fact.name, default)
+                && let Some(ty) = crate::index::fact_type(&fact.ty)
+                && let Some(value) = self.typed_value(&fact.name.text, &ty, default)
             {
                 self.hir.fact_defaults.push((fact.name.text.clone(), value));
             }
@@ -782,19 +797,24 @@ impl<'a> Lower<'a> {
             return None;
         }
         let ty = self.symbols.facts.get(&fact.text)?.ty.clone();
-        let found = match (&ty, value) {
+        self.typed_value(&fact.text, &ty, value)
+    }
+
+    /// Types a value for a fact of type `ty`, reporting a mismatch.
+    fn typed_value(&mut self, fact: &str, ty: &FactType, value: &ast::Value) -> Option<FactValue> {
+        let found = match (ty, value) {
             (FactType::Bool, ast::Value::Bool(b, _)) => return Some(FactValue::Bool(*b)),
             (FactType::Int, ast::Value::Int(n)) => {
                 return Some(FactValue::Int(n.value.min(i64::MAX as u64) as i64));
             }
             (FactType::String, ast::Value::Str(s)) => return Some(FactValue::Str(s.value.clone())),
             (FactType::Enum(_), ast::Value::Name(name)) => {
-                return self.variant(&fact.text, &ty, name).map(FactValue::Enum);
+                return self.variant(fact, ty, name).map(FactValue::Enum);
             }
             (FactType::Set(_), ast::Value::Set(names, _)) => {
                 let mut values: Vec<u32> = names
                     .iter()
-                    .filter_map(|n| self.variant(&fact.text, &ty, n))
+                    .filter_map(|n| self.variant(fact, ty, n))
                     .collect();
                 values.sort_unstable();
                 values.dedup();
@@ -806,7 +826,7 @@ impl<'a> Lower<'a> {
             (_, ast::Value::Name(_)) => "an enum value",
             (_, ast::Value::Set(..)) => "a set",
         };
-        let help = match &ty {
+        let help = match ty {
             FactType::Enum(v) => format!("write one of {}", v.join(", ")),
             FactType::Set(v) => format!(
                 "write a set such as {{{}}}",
@@ -822,7 +842,7 @@ impl<'a> Lower<'a> {
                 format!(
                     "expected a value of type `{}` for fact `{}`, found {found}",
                     ty.describe(),
-                    fact.text
+                    fact
                 ),
                 self.loc(value.id()),
             )
@@ -932,10 +952,16 @@ impl<'a> Lower<'a> {
     fn compare(&mut self, lhs: &ast::Value, op: CmpOp, rhs: &ast::Value, id: NodeId) -> Cond {
         let (fact, fact_node, ty, value) = match (self.fact_of(lhs), self.fact_of(rhs)) {
             (Some(_), Some(_)) => {
+                self.reference_fact(lhs);
+                self.reference_fact(rhs);
                 self.report(
                     Diagnostic::new(
                         Code::InvalidComparison,
-                        "comparison of two facts",
+                        format!(
+                            "comparison of two facts, `{}` and `{}`",
+                            value_text(lhs),
+                            value_text(rhs)
+                        ),
                         self.loc(id),
                     )
                     .with_help("compare a fact with a value; conditions cannot relate two facts"),
@@ -985,9 +1011,12 @@ impl<'a> Lower<'a> {
                         format!("ordering comparison on a {} fact `{fact}`", ty.describe()),
                         self.loc(id),
                     )
-                    .with_help(match ty {
-                        FactType::Set(_) => "test membership instead: `value in fact`",
-                        _ => "only `==` and `!=` apply to this fact",
+                    .with_help(match &ty {
+                        FactType::Set(v) => format!(
+                            "test membership instead: `{} in {fact}`",
+                            v.first().map_or("value", String::as_str)
+                        ),
+                        _ => "only `==` and `!=` apply to this fact".to_string(),
                     }),
                 );
                 return Cond::Const(false);
@@ -999,7 +1028,10 @@ impl<'a> Lower<'a> {
                         format!("`{}` on a set fact `{fact}`", op.as_str()),
                         self.loc(id),
                     )
-                    .with_help(format!("test membership instead: `value in {fact}`")),
+                    .with_help(format!(
+                        "test membership instead: `{} in {fact}`",
+                        ty.variants().first().map_or("value", String::as_str)
+                    )),
                 );
                 return Cond::Const(false);
             }
@@ -1188,10 +1220,12 @@ impl<'a> Lower<'a> {
                         .filter(|a| self.resolve(Kind::Archetype, a, Code::UnknownArchetype))
                         .map(|a| a.text.clone())
                         .collect();
+                    let reported = self.diagnostics.len();
                     let when = when.as_ref().map(|w| self.condition(w));
                     lowered.applies.push(AppliesTo {
                         archetypes,
                         when,
+                        well_typed: self.diagnostics.len() == reported,
                         loc: self.loc(*id),
                     });
                 }
@@ -1293,13 +1327,17 @@ impl<'a> Lower<'a> {
             return Some(*value);
         }
         let words: Vec<&str> = options.iter().map(|(w, _)| *w).collect();
+        let help = match words.as_slice() {
+            [only] => format!("write `{only}`"),
+            _ => format!("write one of {}", words.join(", ")),
+        };
         let mut diagnostic = Diagnostic::new(
             Code::UnknownOption,
             format!("unknown {what} `{}`", name.text),
             self.loc(name.id),
         )
         .with_label(format!("not a {what}"))
-        .with_help(format!("write one of {}", words.join(", ")));
+        .with_help(help);
         if let Some(s) = closest(&name.text, words) {
             diagnostic = diagnostic.with_suggestion(self.loc(name.id), s);
         }
@@ -1460,7 +1498,7 @@ impl<'a> Lower<'a> {
                 }
                 ast::WaiverMember::Expires(date, id) => {
                     self.once(&mut seen[3], "expires", *id);
-                    lowered.expires = Some(*date);
+                    lowered.expires = *date;
                     expires_at = Some(*id);
                 }
                 ast::WaiverMember::Error => {}
@@ -1480,7 +1518,7 @@ impl<'a> Lower<'a> {
                 "add `requested-by \"who asks for the exception\"`",
             ),
             (
-                lowered.expires.is_none(),
+                expires_at.is_none(),
                 "expiry date",
                 "add `expires YYYY-MM-DD`: every exception ends",
             ),
@@ -1579,6 +1617,26 @@ impl<'a> Lower<'a> {
             app,
             expectations,
         });
+    }
+}
+
+/// A fact or value as written, for messages.
+fn value_text(value: &ast::Value) -> String {
+    match value {
+        ast::Value::Name(name) => name.text.clone(),
+        ast::Value::Str(s) => format!("{:?}", s.value),
+        ast::Value::Int(n) => n.value.to_string(),
+        ast::Value::Bool(b, _) => b.to_string(),
+        ast::Value::Set(names, _) => {
+            format!(
+                "{{{}}}",
+                names
+                    .iter()
+                    .map(|n| n.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
     }
 }
 

@@ -493,9 +493,9 @@ impl Builder<'_> {
     fn controls(&mut self) {
         let mut diagnostics = Vec::new();
         for control in self.model.controls.values() {
-            if control.applies.is_empty() || control.applies.iter().all(|a| a.archetypes.is_empty())
-            {
-                continue; // no applies-to (reported) or only unknown archetypes (reported)
+            // No applies-to, only unknown archetypes, or an ill-typed condition: all reported.
+            if control.applies.iter().all(|a| a.archetypes.is_empty()) || !well_typed(control) {
+                continue;
             }
             let possible = self
                 .model
@@ -521,7 +521,14 @@ impl Builder<'_> {
                             format!("archetype `{}` provides `{control_name}`, which does not apply to it", archetype.hir.def.name),
                             *loc,
                         )
-                        .with_secondary(control.def.loc, "the control's `applies-to` does not cover this archetype")
+                        .with_secondary(
+                            control.def.loc,
+                            if control.applies.iter().any(|a| archetype.lineage.iter().any(|l| a.archetypes.contains(l))) {
+                                "its `when` conditions are false for this archetype's facts"
+                            } else {
+                                "its `applies-to` names neither this archetype nor one it extends"
+                            },
+                        )
                         .with_help("remove it from `provides`, or make the control apply to this archetype"),
                     );
                 }
@@ -538,13 +545,14 @@ impl Builder<'_> {
                 .lineage
                 .iter()
                 .any(|a| applies.archetypes.contains(a))
-                && applies.when.as_ref().is_none_or(|cond| {
-                    eval(
-                        cond,
-                        &|fact| archetype.facts.get(fact).map(|(v, _)| v),
-                        Missing::Unknown,
-                    ) != Some(false)
-                })
+                && (!applies.well_typed
+                    || applies.when.as_ref().is_none_or(|cond| {
+                        eval(
+                            cond,
+                            &|fact| archetype.facts.get(fact).map(|(v, _)| v),
+                            Missing::Unknown,
+                        ) != Some(false)
+                    }))
         })
     }
 
@@ -589,7 +597,7 @@ impl Builder<'_> {
         let mut adopted: BTreeMap<ClauseKey, Vec<Option<Cond>>> = BTreeMap::new();
         for adopt in &policy.adopts {
             let selected = self.select(&adopt.selector, adopt.loc, &mut Vec::new());
-            if selected.is_empty() {
+            if selected.is_empty() && !matches!(adopt.selector, Selector::Profile(_)) {
                 self.report(
                     Diagnostic::new(
                         Code::EmptyProfile,
@@ -686,7 +694,7 @@ impl Builder<'_> {
                     let cycle = visiting.join(" includes ");
                     self.report(
                         Diagnostic::new(
-                            Code::ContradictorySelection,
+                            Code::ProfileCycle,
                             format!("profile `{name}` includes itself through other profiles"),
                             at,
                         )
@@ -725,7 +733,11 @@ impl Builder<'_> {
                             format!("profile `{name}` selects no clause"),
                             profile.def.loc,
                         )
-                        .with_help("its excludes remove everything its includes select"),
+                        .with_help(if profile.excludes.is_empty() {
+                            "what it includes has no current (non-withdrawn) clauses"
+                        } else {
+                            "its excludes remove everything its includes select"
+                        }),
                     );
                 }
                 self.model
@@ -820,7 +832,7 @@ impl Builder<'_> {
             format!("{total} adopted {noun} not satisfied by any control"),
             policy.def.loc,
         )
-        .with_label("this policy adopts them")
+        .with_label(if total == 1 { "this policy adopts it" } else { "this policy adopts them" })
         .with_help("add controls that satisfy them, map them to covered clauses, or exclude them from the adopted profile with a reason");
         for (_, line) in lines {
             diagnostic = diagnostic.with_note(line);
@@ -839,7 +851,8 @@ impl Builder<'_> {
             else {
                 continue;
             };
-            if self.model.app_requirement(app_def, control_def).is_none() {
+            if well_typed(control_def) && self.model.app_requirement(app_def, control_def).is_none()
+            {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::WaiverNotRequired,
@@ -889,6 +902,12 @@ impl Builder<'_> {
         }
         self.model.diagnostics.extend(diagnostics);
     }
+}
+
+/// Whether every condition of a control type-checked; conclusions about where an ill-typed
+/// one applies would only repeat its error.
+fn well_typed(control: &Control) -> bool {
+    control.applies.iter().all(|a| a.well_typed)
 }
 
 /// Orders ids with their numbers compared as numbers: `ac-2` before `ac-10`.

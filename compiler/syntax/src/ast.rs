@@ -442,7 +442,8 @@ pub enum WaiverMember {
     Reason(Str),
     RequestedBy(Str),
     ApprovedBy(Str),
-    Expires(Date, NodeId),
+    /// `None` when the date is invalid (reported when lexing).
+    Expires(Option<Date>, NodeId),
     Error,
 }
 

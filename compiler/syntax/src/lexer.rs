@@ -229,18 +229,44 @@ impl Token {
 /// a stray `@@@` is one diagnostic, not three.
 pub fn lex(text: &str) -> Vec<(Token, Span)> {
     let mut tokens: Vec<(Token, Span)> = Vec::new();
-    let mut lexer = Token::lexer(text);
-    while let Some(result) = lexer.next() {
-        let span = Span::from(lexer.span());
-        let token = result.unwrap_or(Token::Error);
-        match tokens.last_mut() {
-            Some((Token::Error, last)) if token == Token::Error && last.end == span.start => {
-                last.end = span.end;
+    let mut base = 0;
+    'restart: loop {
+        let mut lexer = Token::lexer(&text[base..]);
+        while let Some(result) = lexer.next() {
+            let range = lexer.span();
+            let span = Span::new(base + range.start, base + range.end);
+            let token = result.unwrap_or(Token::Error);
+            if token == Token::UnterminatedString
+                && let Some(cut) = block_opener_in_string(&text[span.range()])
+            {
+                // `"Title {` lost its closing quote: end the string before the `{` and
+                // lex on from there, so the block still opens.
+                let end = span.start as usize + cut;
+                let trimmed = text[span.start as usize..end].trim_end().len();
+                tokens.push((
+                    token,
+                    Span::new(span.start as usize, span.start as usize + trimmed),
+                ));
+                base = end;
+                continue 'restart;
             }
-            _ => tokens.push((token, span)),
+            match tokens.last_mut() {
+                Some((Token::Error, last)) if token == Token::Error && last.end == span.start => {
+                    last.end = span.end;
+                }
+                _ => tokens.push((token, span)),
+            }
         }
+        return tokens;
     }
-    tokens
+}
+
+/// In an unterminated string, the offset of a `{` that is followed only by blanks or a
+/// comment: the likely opening brace of a block whose title lost its quote.
+fn block_opener_in_string(string: &str) -> Option<usize> {
+    let at = string.rfind('{')?;
+    let rest = string[at + 1..].trim_start();
+    (rest.is_empty() || rest.starts_with("//")).then_some(at)
 }
 
 #[cfg(test)]
@@ -279,6 +305,21 @@ mod tests {
                 (Token::Ident, "a"),
                 (Token::Error, "--"),
                 (Token::Ident, "b"),
+            ]
+        );
+    }
+
+    #[test]
+    fn an_unterminated_title_keeps_its_block() {
+        assert_eq!(
+            kinds("app a \"Title {  // note\n}"),
+            vec![
+                (Token::App, "app"),
+                (Token::Ident, "a"),
+                (Token::UnterminatedString, "\"Title"),
+                (Token::LBrace, "{"),
+                (Token::LineComment, "// note"),
+                (Token::RBrace, "}"),
             ]
         );
     }

@@ -72,7 +72,26 @@ pub fn parse(text: &str) -> Parse {
     let (tree, parse_errors) = parser::file(cx)
         .parse_with_state(input.as_slice().split_token_span(eoi), &mut state)
         .into_output_errors();
-    errors.extend(parse_errors.into_iter().map(|e| syntax_error(text, e)));
+    // After an invalid character or an unterminated string, the rest of that line cannot
+    // parse either; its syntax errors would only repeat the one already reported.
+    let lines = polic_diagnostics::LineIndex::new(text);
+    let lexical: Vec<(u32, u32)> = errors
+        .iter()
+        .filter(|e| matches!(e.code, Code::InvalidCharacter | Code::UnterminatedString))
+        .map(|e| (lines.line_col(e.primary.at.start).line, e.primary.at.start))
+        .collect();
+    let repeats_lexical = |e: &Diagnostic<Span>| {
+        let line = lines.line_col(e.primary.at.start).line;
+        lexical
+            .iter()
+            .any(|&(l, start)| l == line && start <= e.primary.at.start)
+    };
+    errors.extend(
+        parse_errors
+            .into_iter()
+            .map(|e| syntax_error(text, e))
+            .filter(|e| !repeats_lexical(e)),
+    );
     Parse {
         tree: tree.unwrap_or(SourceFile { items: Vec::new() }),
         source_map: SourceMap { spans: state.0 },
@@ -143,9 +162,16 @@ fn syntax_error(
                 }
                 _ => "not valid here".to_string(),
             };
-            let diagnostic =
+            let mut diagnostic =
                 Diagnostic::new(Code::SyntaxError, format!("unexpected {found}"), span)
                     .with_label(label);
+            // A misspelt keyword: suggest the expected keyword it is closest to.
+            let keywords = expected
+                .iter()
+                .filter_map(|e| e.strip_prefix('`')?.strip_suffix('`'));
+            if let Some(keyword) = closest_keyword(&text[span.range()], keywords) {
+                diagnostic = diagnostic.with_suggestion(span, keyword);
+            }
             if expected.len() > 6 {
                 diagnostic.with_help(format!("expected one of {}", expected.join(", ")))
             } else {
@@ -153,6 +179,15 @@ fn syntax_error(
             }
         }
     }
+}
+
+fn closest_keyword<'a>(found: &str, keywords: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    keywords
+        .filter(|k| k.chars().all(|c| c.is_ascii_alphabetic() || c == '-'))
+        .map(|k| (strsim::osa_distance(found, k), k))
+        .filter(|(distance, k)| *distance > 0 && *distance <= k.len().max(3) / 3)
+        .min()
+        .map(|(_, k)| k)
 }
 
 fn describe_pattern(pattern: &RichPattern<'_, Token>) -> Option<String> {

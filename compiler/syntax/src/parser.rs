@@ -94,6 +94,7 @@ fn block<'t, I, M: Clone + 't>(
     cx: Context<'t>,
     member: P<'t, I, M>,
     starts: Starts,
+    assigns: Option<Token>,
     error: M,
 ) -> P<'t, I, Vec<M>>
 where
@@ -108,13 +109,19 @@ where
             none_of([Token::LBrace, Token::RBrace]).ignored(),
         ))
     });
-    let starts_member = any().try_map(move |tok: Token, span: SimpleSpan| {
+    let starts_keyword = any().try_map(move |tok: Token, span: SimpleSpan| {
         if starts(tok, cx.slice(span)) {
             Ok(())
         } else {
             Err(Rich::custom(span, ""))
         }
     });
+    // `name =` (or `name :` in facts) starts a member where members assign facts; a bare
+    // name does not, so recovery skips a stray word instead of stopping at it.
+    let starts_assignment = just(Token::Ident)
+        .then(any().filter(move |tok: &Token| Some(*tok) == assigns))
+        .ignored();
+    let starts_member = choice((starts_keyword.ignored(), starts_assignment));
     let ends_block = any().filter(move |tok: &Token| tok.starts_item());
     let garbage = any()
         .try_map(move |tok: Token, span: SimpleSpan| {
@@ -200,16 +207,8 @@ where
         })
         .labelled("duration")
         .boxed();
-    let date: P<'t, I, (Date, NodeId)> = just(Token::Date)
-        .map_with(move |_, e| {
-            // An invalid date was reported by the lexer checks; keep the item anyway.
-            let date = Date::parse(cx.slice(e.span())).unwrap_or(Date {
-                year: 1970,
-                month: 1,
-                day: 1,
-            });
-            (date, alloc(e))
-        })
+    let date: P<'t, I, (Option<Date>, NodeId)> = just(Token::Date)
+        .map_with(move |_, e| (Date::parse(cx.slice(e.span())), alloc(e)))
         .labelled("date")
         .boxed();
     let clause_id: P<'t, I, Name> = just(Token::ClauseId)
@@ -411,6 +410,7 @@ where
         ))
         .boxed(),
         |tok, text| is_word(CLAUSE_WORDS)(tok, text),
+        None,
         ClauseProp::Error,
     );
     let clause = just(Token::Clause)
@@ -453,6 +453,7 @@ where
                 matches!(tok, Token::Group | Token::Clause)
                     || (tok == Token::Ident && text == "version")
             },
+            None,
             StandardMember::Error,
         )
     })
@@ -502,6 +503,7 @@ where
             cx,
             selection,
             |t, s| is_word(PROFILE_WORDS)(t, s),
+            None,
             Selection::Error,
         ))
         .map(|((name, title), members)| {
@@ -539,6 +541,7 @@ where
             cx,
             policy_member,
             |t, s| t == Token::Risk || is_word(POLICY_WORDS)(t, s),
+            None,
             PolicyMember::Error,
         ))
         .map(|((name, title), members)| {
@@ -591,6 +594,7 @@ where
             cx,
             risk_member,
             |t, s| is_word(RISK_WORDS)(t, s),
+            None,
             RiskMember::Error,
         ))
         .map(|((name, title), members)| {
@@ -637,7 +641,8 @@ where
         .ignore_then(block(
             cx,
             fact_decl.map(Some).boxed(),
-            |t, _| t == Token::Ident,
+            |_, _| false,
+            Some(Token::Colon),
             None,
         ))
         .map(|members| {
@@ -660,7 +665,8 @@ where
         .then(optional_block(block(
             cx,
             archetype_member,
-            |t, _| t == Token::Ident,
+            |t, s| t == Token::Ident && s == "provides",
+            Some(Token::Eq),
             ArchetypeMember::Error,
         )))
         .map(|(((name, title), extends), members)| {
@@ -696,6 +702,7 @@ where
             cx,
             verify.map(Some).boxed(),
             |t, s| is_word(VERIFY_WORDS)(t, s),
+            None,
             None,
         )))
         .map_with(move |((name, title), verify), e| Obligation {
@@ -749,6 +756,7 @@ where
             cx,
             control_member,
             |t, s| t == Token::Obligation || is_word(CONTROL_WORDS)(t, s),
+            None,
             ControlMember::Error,
         ))
         .map(|((name, title), members)| {
@@ -780,9 +788,14 @@ where
         fact_assign.map(AppMember::Fact),
     ))
     .boxed();
-    let app_starts: Starts =
-        |t, s| t == Token::Archetype || t == Token::Ident || is_word(APP_WORDS)(t, s);
-    let app_block = block(cx, app_member, app_starts, AppMember::Error);
+    let app_starts: Starts = |t, s| t == Token::Archetype || is_word(APP_WORDS)(t, s);
+    let app_block = block(
+        cx,
+        app_member,
+        app_starts,
+        Some(Token::Eq),
+        AppMember::Error,
+    );
     let app = just(Token::App)
         .ignore_then(def_name.clone())
         .then(title.clone())
@@ -822,6 +835,7 @@ where
             cx,
             waiver_member,
             |t, s| is_word(WAIVER_WORDS)(t, s),
+            None,
             WaiverMember::Error,
         ))
         .map(|((((name, app), control), obligation), members)| {
@@ -863,6 +877,7 @@ where
             cx,
             test_member,
             |t, s| is_word(TEST_WORDS)(t, s),
+            None,
             TestMember::Error,
         ))
         .map(|(name, members)| ItemKind::Test(Test { name, members }));
