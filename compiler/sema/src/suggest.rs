@@ -6,20 +6,21 @@
 /// candidate, so callers pass sorted candidates for stable output.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
-    let mut best: Option<((usize, usize, u32), &str)> = None;
+    let mut best: Option<((usize, usize, bool, u32), &str)> = None;
     for candidate in candidates {
         if candidate == wanted {
             continue;
         }
         let lower = candidate.to_lowercase();
         let distance = strsim::osa_distance(&wanted_lower, &lower);
-        // Among equally distant names, the most similar in the Jaro-Winkler sense wins:
-        // it favours swapped letters over replaced ones.
+        // Among equally distant names, swapped letters beat replaced ones, then the most
+        // similar in the Jaro-Winkler sense wins.
+        let swapped = sorted_chars(&wanted_lower) == sorted_chars(&lower);
         let dissimilarity = ((1.0 - strsim::jaro_winkler(&wanted_lower, &lower)) * 1e6) as u32;
         let rank = if distance <= wanted.chars().count().max(3) / 3 {
-            (0, distance, dissimilarity)
+            (0, distance, !swapped, dissimilarity)
         } else if wanted.len() >= 3 && lower.starts_with(&format!("{wanted_lower}-")) {
-            (1, lower.len(), dissimilarity)
+            (1, lower.len(), !swapped, dissimilarity)
         } else {
             continue;
         };
@@ -28,6 +29,12 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
         }
     }
     best.map(|(_, name)| name)
+}
+
+fn sorted_chars(text: &str) -> Vec<char> {
+    let mut chars: Vec<char> = text.chars().collect();
+    chars.sort_unstable();
+    chars
 }
 
 /// "a" or "an", for messages that name a kind of thing.
