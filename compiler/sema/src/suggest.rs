@@ -6,7 +6,7 @@
 /// candidate, so callers pass sorted candidates for stable output.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let wanted_lower = wanted.to_lowercase();
-    let mut best: Option<((usize, usize, bool, u32), &str)> = None;
+    let mut best: Option<(Rank, &str)> = None;
     for candidate in candidates {
         if candidate == wanted {
             continue;
@@ -30,6 +30,9 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) 
     }
     best.map(|(_, name)| name)
 }
+
+/// Lower is closer: (tier, distance, not a letter swap, Jaro-Winkler dissimilarity).
+type Rank = (usize, usize, bool, u32);
 
 fn sorted_chars(text: &str) -> Vec<char> {
     let mut chars: Vec<char> = text.chars().collect();
