@@ -174,3 +174,126 @@ fn floor_boundary(text: &str, mut at: usize) -> usize {
     }
     at
 }
+
+/// A random condition over the schema of `ENGINE_POLICY`.
+fn condition() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        prop::sample::select(vec!["internal", "partner", "internet"])
+            .prop_map(|v| format!("exposure == {v}")),
+        prop::sample::select(vec!["internal", "partner", "internet"])
+            .prop_map(|v| format!("exposure != {v}")),
+        prop::sample::select(vec!["low", "medium", "high"])
+            .prop_map(|v| format!("criticality >= {v}")),
+        prop::sample::select(vec!["low", "medium", "high"])
+            .prop_map(|v| format!("criticality < {v}")),
+        prop::sample::select(vec!["public", "pii", "payment"]).prop_map(|v| format!("{v} in data")),
+        prop::sample::select(vec!["public", "pii", "payment"])
+            .prop_map(|v| format!("{v} not in data")),
+        Just("exposure in {partner, internet}".to_string()),
+        Just("regulated".to_string()),
+        Just("regulated == false".to_string()),
+        (0i64..100).prop_map(|n| format!("users > {n}")),
+        Just("team == \"core\"".to_string()),
+    ];
+    atom.prop_recursive(3, 12, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} and {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} or {b})")),
+            inner.prop_map(|a| format!("not ({a})")),
+        ]
+    })
+}
+
+const ENGINE_POLICY: &str = r#"
+facts {
+  exposure: internal | partner | internet = internal
+  data: set of public | pii | payment
+  criticality: low | medium | high = medium
+  regulated: bool
+  users: int
+  team: string
+}
+archetype service "Service" { }
+archetype web "Web" extends service { exposure = internet }
+archetype batch "Batch" { }
+"#;
+
+/// A random app: an archetype and any subset of facts.
+fn app() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["service", "web", "batch"]),
+        prop::option::of(prop::sample::select(vec![
+            "internal", "partner", "internet",
+        ])),
+        prop::option::of(prop::sample::subsequence(
+            vec!["public", "pii", "payment"],
+            0..=3,
+        )),
+        prop::option::of(prop::sample::select(vec!["low", "medium", "high"])),
+        prop::option::of(any::<bool>()),
+        prop::option::of(0i64..100),
+        prop::option::of(prop::sample::select(vec!["core", "edge"])),
+    )
+        .prop_map(
+            |(archetype, exposure, data, criticality, regulated, users, team)| {
+                let mut lines = vec![format!("archetype {archetype}")];
+                // A web app's exposure is fixed by its archetype.
+                if archetype != "web" {
+                    lines.extend(exposure.map(|e| format!("exposure = {e}")));
+                }
+                lines.extend(data.map(|d| format!("data = {{{}}}", d.join(", "))));
+                lines.extend(criticality.map(|c| format!("criticality = {c}")));
+                lines.extend(regulated.map(|r| format!("regulated = {r}")));
+                lines.extend(users.map(|u| format!("users = {u}")));
+                lines.extend(team.map(|t| format!("team = \"{t}\"")));
+                lines.join("; ")
+            },
+        )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    /// The evaluator (columns of facts, conditions as bitsets over all apps, from the rule
+    /// set alone) agrees with the naive reading of the source (each condition evaluated per
+    /// app over the syntax-derived model).
+    #[test]
+    fn evaluator_agrees_with_the_naive_model(
+        conditions in prop::collection::vec((prop::sample::select(vec!["service", "web", "batch"]), condition()), 1..6),
+        apps in prop::collection::vec(app(), 1..12),
+    ) {
+        let mut text = ENGINE_POLICY.to_string();
+        for (i, (archetype, when)) in conditions.iter().enumerate() {
+            text += &format!(
+                "control c{i} \"C\" {{ applies-to {archetype} when {when}\n obligation o \"O\" {{ verify test \"t\" }} }}\n"
+            );
+        }
+        for (i, body) in apps.iter().enumerate() {
+            text += &format!("app a{i} \"A\" {{ {body} }}\n");
+        }
+        let db = polic_sema::Database::default();
+        let workspace = db.workspace(vec![("p.polic".into(), text.clone())], polic_tests::TODAY);
+        let errors: Vec<_> = polic_sema::check(&db, workspace)
+            .into_iter()
+            .filter(|d| d.severity == polic_diagnostics::Severity::Error)
+            .collect();
+        prop_assert!(errors.is_empty(), "{errors:#?}\n{text}");
+        let model = polic_sema::model::model(&db, workspace);
+        let rules = polic_sema::build::rule_set(&db, workspace);
+        let candidates: Vec<_> = rules
+            .apps
+            .iter()
+            .map(|a| polic_ruleset::eval::Candidate {
+                archetypes: a.archetypes.clone(),
+                facts: polic_ruleset::eval::effective_facts(rules, &a.archetypes, &a.facts),
+            })
+            .collect();
+        let engine = polic_ruleset::eval::applicability(rules, &candidates).expect("evaluates");
+        for (c, control) in rules.controls.iter().enumerate() {
+            for (a, app) in rules.apps.iter().enumerate() {
+                let naive = model.app_requirement(&model.apps[&app.name], &model.controls[&control.name]).is_some();
+                prop_assert_eq!(engine.required[c].get(a), naive, "{} for {}\n{}", control.name, app.name, text);
+            }
+        }
+    }
+}

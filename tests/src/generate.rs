@@ -29,7 +29,7 @@ pub fn workspace(lines: usize) -> Vec<(String, String)> {
              policy bench-policy \"Benchmark policy\" {\n  adopt bench-all\n  risk bench-risk\n}\n\n\
              archetype service \"Any service\" { }\n\
              archetype web \"Web service\" extends service { exposure = internet }\n\
-             archetype api \"Internal API\" extends service { criticality = high }\n\
+             archetype api \"Internal API\" extends service { }\n\
              archetype batch \"Batch job\" extends service { }\n"
         ),
     ));
@@ -61,6 +61,54 @@ pub fn workspace(lines: usize) -> Vec<(String, String)> {
         }
         files.push((format!("unit{unit:05}.polic"), text));
     }
+    files
+}
+
+
+/// A portfolio for evaluation benchmarks: `controls` controls with varied conditions over
+/// four archetypes, and `apps` apps with varied facts. One file per kind.
+pub fn portfolio(apps: usize, controls: usize) -> Vec<(String, String)> {
+    let mut files = workspace(200);
+    files.retain(|(path, _)| path == "standard.polic" || path == "policy.polic");
+    let archetypes = ["service", "web", "api", "batch"];
+    let conditions = [
+        "exposure == internet",
+        "pii in data or payment in data",
+        "criticality >= high",
+        "regulated and exposure != internal",
+        "exposure in {partner, internet}",
+        "not (public in data) and criticality >= medium",
+    ];
+    let mut text = String::new();
+    for n in 0..controls {
+        text += &format!(
+            "control k{n} \"Control {n}\" {{\n  satisfies bench#B-{}\n  applies-to {} when {}\n  obligation o \"Obligation\" {{ verify test \"t\" }}\n}}\n",
+            n % 10,
+            archetypes[n % archetypes.len()],
+            conditions[n % conditions.len()],
+        );
+    }
+    files.push(("controls.polic".to_string(), text));
+    let exposures = ["internal", "partner", "internet"];
+    let data = [
+        "{public}",
+        "{pii}",
+        "{pii, payment}",
+        "{internal, confidential}",
+    ];
+    let criticality = ["low", "medium", "high", "critical"];
+    let mut text = String::new();
+    for n in 0..apps {
+        let archetype = ["service", "api", "batch"][n % 3];
+        text += &format!(
+            "app p{n} \"App {n}\" {{ archetype {archetype}; exposure = {}; data = {}; criticality = {}; regulated = {} }}\n",
+            exposures[n % 3],
+            data[(n / 3) % 4],
+            criticality[(n / 7) % 4],
+            n % 5 == 0,
+        );
+    }
+    files.push(("apps.polic".to_string(), text));
     files
 }
 

@@ -1,15 +1,20 @@
 //! The `polic` command line.
 
+mod build;
+mod compile;
+mod diff;
+mod eval;
 mod load;
 mod output;
+mod test;
+mod trace;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
-use polic_diagnostics::{Code, ColorChoice, Severity};
-use polic_sema::Database;
+use clap::{Parser, Subcommand};
+use polic_diagnostics::{Code, Severity};
 use polic_syntax::ast::Date;
 
 /// Exit codes, documented in the README: stable for CI.
@@ -37,10 +42,20 @@ struct Cli {
 enum Command {
     /// Check policy files and report problems.
     Check(CheckArgs),
-    /// Explain a diagnostic code, e.g. `polic explain P0102`.
+    /// Compile policy into a rule set (JSON) that `polic eval` reads.
+    Build(build::BuildArgs),
+    /// Evaluate apps against the policy, evidence and a date.
+    Eval(eval::EvalArgs),
+    /// Run the policy's `test` blocks.
+    Test(test::TestArgs),
+    /// Compare two policies (rule sets or sources): obligations per app, weights, waivers.
+    Diff(diff::DiffArgs),
+    /// Explain a diagnostic code (`polic explain P0102`), or trace a definition:
+    /// `polic explain control|clause|archetype|app NAME [PATHS]`.
     Explain {
-        /// A code (P0102) or its name (unknown-clause).
-        code: String,
+        /// A code (P0102) or lint name; or a kind, a name and the policy's paths.
+        #[arg(required = true, num_args = 1.., value_name = "CODE | KIND NAME [PATHS]")]
+        args: Vec<String>,
     },
     /// List the standard-library modules, or print one.
     Stdlib {
@@ -60,85 +75,46 @@ struct CheckArgs {
     #[arg(long, value_name = "warnings", value_parser = ["warnings"])]
     deny: Option<String>,
     /// The date waivers are judged against (YYYY-MM-DD); default today (UTC).
-    #[arg(long, value_parser = parse_date)]
+    #[arg(long, value_parser = compile::parse_date)]
     today: Option<Date>,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-fn parse_date(text: &str) -> Result<Date, String> {
-    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
-}
-
-fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_days_since_epoch(seconds.div_euclid(86_400))
+    #[arg(long, value_enum, default_value_t = compile::Color::Auto)]
+    color: compile::Color,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
         Command::Check(args) => check(args),
-        Command::Explain { code } => explain(&code),
+        Command::Build(args) => build::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Test(args) => test::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Explain { args } => match args.as_slice() {
+            [code] => explain(code),
+            [kind, name, paths @ ..] => trace::run(kind, name, paths),
+            [] => exit::USAGE,
+        },
         Command::Stdlib { name } => stdlib(name.as_deref()),
     };
     ExitCode::from(code)
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let loaded = match load::load(&args.paths) {
-        Ok(loaded) => loaded,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return exit::USAGE;
-        }
+    let compiled = match compile::compile(&args.paths, args.today.unwrap_or_else(compile::today)) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
     };
-    let db = Database::default();
-    let files: Vec<(String, String)> = loaded
-        .files
-        .iter()
-        .map(|(p, t)| (p.clone(), t.clone()))
-        .collect();
-    let file_count = files.len() + loaded.problem_texts.len();
-    let workspace = db.workspace(files, args.today.unwrap_or_else(today));
-    let mut diagnostics = loaded.problems.clone();
-    diagnostics.extend(polic_sema::check(&db, workspace));
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-
-    let mut texts = loaded.files;
-    texts.extend(loaded.problem_texts);
-    for module in polic_stdlib::MODULES {
-        texts.insert(module.path(), module.text.to_string());
-    }
-    let color = match args.color {
-        Color::Always => ColorChoice::Always,
-        Color::Never => ColorChoice::Never,
-        Color::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
-            ColorChoice::Never
-        }
-        Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Always,
-        Color::Auto => ColorChoice::Never,
-    };
+    let color = args.color.choice(std::io::stdout().is_terminal());
     let rendered = output::write(
         args.format,
-        &diagnostics,
-        &output::Texts::new(texts),
+        &compiled.diagnostics,
+        &compiled.texts,
         color,
-        file_count,
+        compiled.files,
     );
     let _ = std::io::stdout().write_all(rendered.as_bytes());
-
-    let summary = output::Summary::of(&diagnostics);
-    if loaded.io_error {
+    let summary = output::Summary::of(&compiled.diagnostics);
+    if compiled.io_error {
         exit::USAGE
     } else if summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0) {
         exit::FAILED

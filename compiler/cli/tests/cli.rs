@@ -202,3 +202,170 @@ fn stdlib_lists_modules() {
         assert!(text.contains(module), "{text}");
     }
 }
+
+#[test]
+fn build_writes_a_rule_set_or_refuses() {
+    let output = polic(&["build", "clean"]);
+    assert_eq!(output.status.code(), Some(0));
+    let rules: serde_json::Value = serde_json::from_slice(&output.stdout).expect("a rule set");
+    assert_eq!(rules["schema"], "polic-ruleset");
+    let refused = polic(&["build", "errors"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        refused.stdout.is_empty(),
+        "no rule set is written when the policy has errors"
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("the policy has errors"));
+
+    let dir = std::env::temp_dir().join(format!("polic-build-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let target = dir.join("rules.json");
+    let output = polic(&["build", "clean", "-o", target.to_str().expect("utf-8 path")]);
+    assert_eq!(output.status.code(), Some(0));
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("written")
+            .starts_with('{')
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(
+        leftovers.len(),
+        1,
+        "only the rule set, no temporary file: {leftovers:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn example_eval(args: &[&str]) -> Output {
+    let mut all = vec![
+        "eval",
+        "../../examples/acme",
+        "--at",
+        "2026-11-22",
+        "--evidence",
+        "../../examples/acme/evidence/pipeline.jsonl",
+        "--sarif",
+        "checkout-web=../../examples/acme/evidence/checkout-web.semgrep.sarif",
+    ];
+    all.extend_from_slice(args);
+    polic(&all)
+}
+
+#[test]
+fn eval_of_the_example() {
+    let output = example_eval(&[
+        "--app",
+        "payments-api",
+        "--app",
+        "support-portal",
+        "--app",
+        "ledger-service",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "overdue obligations fail the gate"
+    );
+    insta::assert_snapshot!("eval-table", stdout(&output));
+    let json: serde_json::Value =
+        serde_json::from_slice(&example_eval(&["--format", "json"]).stdout).expect("json");
+    assert_eq!(json["apps"].as_array().map(Vec::len), Some(8));
+    assert_eq!(json["unmatched"].as_array().map(Vec::len), Some(3));
+    let after_expiry = polic(&[
+        "eval",
+        "../../examples/acme",
+        "--at",
+        "2027-07-01",
+        "--app",
+        "settlement-batch",
+        "--format",
+        "markdown",
+    ]);
+    assert_eq!(after_expiry.status.code(), Some(1));
+    assert!(stdout(&after_expiry).contains("`encryption-at-rest.kms-storage` | waiver-expired"));
+}
+
+#[test]
+fn eval_input_errors() {
+    let output = polic(&["eval", "clean", "--evidence", "malformed.jsonl"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!("eval-malformed", String::from_utf8_lossy(&output.stderr));
+    let output = polic(&["eval", "clean", "--app", "shp"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `shop`?"));
+    let output = polic(&["eval", "clean", "--sarif", "nofile.sarif"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn policy_tests() {
+    let output = polic(&["test", "../../examples/acme"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    let output = polic(&["test", "failing-test"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("test-failure", stdout(&output));
+    let junit = stdout(&polic(&["test", "failing-test", "--format", "junit"]));
+    assert!(junit.contains("<failure message=\"failing-test/policy.polic:12:3: expected `tls` required, but it is not required\">"), "{junit}");
+}
+
+#[test]
+fn explain_definitions() {
+    insta::assert_snapshot!(
+        "explain-control",
+        stdout(&polic(&[
+            "explain",
+            "control",
+            "dependency-patching",
+            "../../examples/acme"
+        ]))
+    );
+    insta::assert_snapshot!(
+        "explain-clause",
+        stdout(&polic(&[
+            "explain",
+            "clause",
+            "iso27001#A.8.8",
+            "../../examples/acme"
+        ]))
+    );
+    insta::assert_snapshot!(
+        "explain-app",
+        stdout(&polic(&[
+            "explain",
+            "app",
+            "payments-api",
+            "../../examples/acme"
+        ]))
+    );
+    insta::assert_snapshot!(
+        "explain-archetype",
+        stdout(&polic(&[
+            "explain",
+            "archetype",
+            "k8s-web-service",
+            "../../examples/acme"
+        ]))
+    );
+    let unknown = polic(&[
+        "explain",
+        "control",
+        "dependency-patchin",
+        "../../examples/acme",
+    ]);
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("did you mean `dependency-patching`?")
+    );
+}
+
+#[test]
+fn diff_between_policies() {
+    let same = polic(&["diff", "clean", "clean"]);
+    assert_eq!(stdout(&same), "no changes\n");
+    let changed = polic(&["diff", "clean", "failing-test"]);
+    insta::assert_snapshot!("diff", stdout(&changed));
+}

@@ -98,5 +98,5 @@ pub fn parse(db: &dyn Db, file: File) -> Parse {
 /// reading it are not re-run after such edits.
 #[salsa::tracked(returns(ref))]
 pub fn item_tree(db: &dyn Db, file: File) -> Arc<polic_syntax::ast::SourceFile> {
-    Arc::new(parse(db, file).tree.clone())
+    parse(db, file).tree.clone()
 }

@@ -7,7 +7,8 @@
 //! signatures only) → `symbols` (the workspace) → `lower_file` (one file resolved) →
 //! `model` (the workspace resolved) → [`check`].
 
-pub mod clause_id;
+pub mod build;
+pub use polic_ruleset::clause_id;
 pub mod db;
 pub mod eval;
 pub mod hir;

@@ -56,16 +56,6 @@ struct AppParts {
     unit: Option<String>,
 }
 
-/// Where a clause reference stands, for the withdrawn-clause check: a withdrawn clause may
-/// be declared and selected by whole groups, but not named one by one as current.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum ClauseUse {
-    Satisfies,
-    Selects,
-    Weights,
-    Maps,
-}
-
 impl<'a> Lower<'a> {
     fn loc(&self, node: NodeId) -> Loc {
         Loc {
@@ -148,7 +138,7 @@ impl<'a> Lower<'a> {
     }
 
     /// Resolves `std#id` to its clause key.
-    fn clause(&mut self, clause: &ast::ClauseRef, usage: ClauseUse) -> Option<ClauseKey> {
+    fn clause(&mut self, clause: &ast::ClauseRef) -> Option<ClauseKey> {
         if !self.resolve_standard(&clause.standard) {
             return None;
         }
@@ -175,9 +165,7 @@ impl<'a> Lower<'a> {
             self.report(diagnostic);
             return None;
         };
-        if let Some(into) = &sig.withdrawn_into
-            && usage != ClauseUse::Selects
-        {
+        if let Some(into) = &sig.withdrawn_into {
             let spelled = sig.spelled.clone();
             let definition = sig.loc;
             let help = if into.is_empty() {
@@ -212,14 +200,9 @@ impl<'a> Lower<'a> {
     }
 
     /// Resolves what `include`, `exclude`, `adopt` and `weight` name.
-    fn selector(
-        &mut self,
-        target: &Target,
-        usage: ClauseUse,
-        allow_profile: bool,
-    ) -> Option<Selector> {
+    fn selector(&mut self, target: &Target, allow_profile: bool) -> Option<Selector> {
         let path = match target {
-            Target::Clause(clause) => return self.clause(clause, usage).map(Selector::Clause),
+            Target::Clause(clause) => return self.clause(clause).map(Selector::Clause),
             Target::Path(path) => path,
         };
         let [first, rest @ ..] = path.segments.as_slice() else {
@@ -472,7 +455,7 @@ impl<'a> Lower<'a> {
                 ast::Selection::Error => continue,
             };
             for target in targets {
-                let Some(selector) = self.selector(target, ClauseUse::Selects, true) else {
+                let Some(selector) = self.selector(target, true) else {
                     continue;
                 };
                 if selector == Selector::Profile(profile.name.text.clone()) {
@@ -543,7 +526,7 @@ impl<'a> Lower<'a> {
             match member {
                 ast::PolicyMember::Adopt { target, when, id } => {
                     let when = when.as_ref().map(|w| self.condition(w));
-                    if let Some(selector) = self.selector(target, ClauseUse::Selects, true) {
+                    if let Some(selector) = self.selector(target, true) {
                         lowered.adopts.push(Adopt {
                             selector,
                             when,
@@ -703,7 +686,7 @@ impl<'a> Lower<'a> {
                             _ => Some(number.value as u32),
                         },
                     };
-                    let Some(selector) = self.selector(target, ClauseUse::Weights, false) else {
+                    let Some(selector) = self.selector(target, false) else {
                         continue;
                     };
                     let loc = self.loc(*id);
@@ -1205,7 +1188,7 @@ impl<'a> Lower<'a> {
             match member {
                 ast::ControlMember::Satisfies(clauses) => {
                     for clause in clauses {
-                        if let Some(key) = self.clause(clause, ClauseUse::Satisfies) {
+                        if let Some(key) = self.clause(clause) {
                             lowered.satisfies.push((key, self.loc(clause.id)));
                         }
                     }
@@ -1346,14 +1329,14 @@ impl<'a> Lower<'a> {
     }
 
     fn mapping(&mut self, mapping: &ast::Mapping) {
-        let Some(from) = self.clause(&mapping.from, ClauseUse::Maps) else {
+        let Some(from) = self.clause(&mapping.from) else {
             for to in &mapping.to {
-                self.clause(to, ClauseUse::Maps);
+                self.clause(to);
             }
             return;
         };
         for to in &mapping.to {
-            if let Some(key) = self.clause(to, ClauseUse::Maps) {
+            if let Some(key) = self.clause(to) {
                 self.hir.mappings.push(Mapping {
                     from: from.clone(),
                     to: key,

@@ -158,6 +158,14 @@ pub fn model(db: &dyn Db, workspace: Workspace) -> Arc<Model> {
     for &file in files_in_scope(db, workspace) {
         builder.add(&lower_file(db, workspace, file).hir);
     }
+    // Facts without a default still belong to the schema.
+    for (name, sig) in &symbols.facts {
+        builder
+            .model
+            .facts
+            .entry(name.clone())
+            .or_insert((sig.ty.clone(), None));
+    }
     builder.duplicates();
     builder.archetypes();
     builder.apps();
@@ -246,11 +254,6 @@ impl Builder<'_> {
         m.tests.extend(hir.tests.iter().cloned());
         self.references
             .extend(hir.references.iter().map(|r| (r.kind, r.name.clone())));
-        for (name, sig) in &self.symbols.facts {
-            m.facts
-                .entry(name.clone())
-                .or_insert((sig.ty.clone(), None));
-        }
     }
 
     fn duplicates(&mut self) {
@@ -910,33 +913,4 @@ fn well_typed(control: &Control) -> bool {
     control.applies.iter().all(|a| a.well_typed)
 }
 
-/// Orders ids with their numbers compared as numbers: `ac-2` before `ac-10`.
-pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        for i in 1..=bytes.len() {
-            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
-                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
-                start = i;
-            }
-        }
-        out
-    }
-    let (a_chunks, b_chunks) = (chunks(a), chunks(b));
-    for ((a_num, a), (b_num, b)) in a_chunks.iter().zip(&b_chunks) {
-        let ordering = if *a_num && *b_num {
-            a.parse::<u64>()
-                .unwrap_or(0)
-                .cmp(&b.parse::<u64>().unwrap_or(0))
-                .then_with(|| a.cmp(b))
-        } else {
-            a.to_lowercase().cmp(&b.to_lowercase())
-        };
-        if ordering.is_ne() {
-            return ordering;
-        }
-    }
-    a_chunks.len().cmp(&b_chunks.len()).then_with(|| a.cmp(b))
-}
+pub use polic_ruleset::clause_id::natural_cmp;

@@ -228,7 +228,9 @@ impl Token {
 /// Lexes a whole text. Runs of characters that start no token become one `Error` token, so
 /// a stray `@@@` is one diagnostic, not three.
 pub fn lex(text: &str) -> Vec<(Token, Span)> {
-    let mut tokens: Vec<(Token, Span)> = Vec::new();
+    // About one token per six or seven bytes in typical files: reserving that spares the
+    // regrowth.
+    let mut tokens: Vec<(Token, Span)> = Vec::with_capacity(text.len() / 6);
     let mut base = 0;
     'restart: loop {
         let mut lexer = Token::lexer(&text[base..]);

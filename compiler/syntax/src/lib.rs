@@ -7,10 +7,12 @@ pub mod literal;
 mod parser;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use chumsky::Parser;
-use chumsky::error::{RichPattern, RichReason};
-use chumsky::input::Input;
+use chumsky::error::{EmptyErr, Rich, RichPattern, RichReason};
+use chumsky::input::{Input, MappedInput};
+use chumsky::inspector::TruncateState;
 use chumsky::span::SimpleSpan;
 use polic_diagnostics::{Code, Diagnostic, Span};
 
@@ -41,7 +43,8 @@ impl SourceMap {
 /// malformed stretches become `Error` nodes.
 #[derive(Debug, Clone)]
 pub struct Parse {
-    pub tree: SourceFile,
+    /// Shared, so that the position-free tree (`item_tree` in polic-sema) costs no copy.
+    pub tree: Arc<SourceFile>,
     pub source_map: SourceMap,
     /// Every token, comments included, for the formatter and semantic highlighting.
     pub tokens: Vec<(Token, Span)>,
@@ -52,9 +55,28 @@ pub fn parse(text: &str) -> Parse {
     let tokens = lexer::lex(text);
     let mut errors = literal::check(text, &tokens);
     let docs = doc_comments(text, &tokens);
-    // The parser sees neither comments nor invalid characters (already reported), and
-    // reads an unterminated string as a string, so each of those costs one error.
-    let input: Vec<(Token, SimpleSpan)> = tokens
+    let input = parser_input(&tokens);
+    let cx = parser::Context { text, docs: &docs };
+    // Two passes (see `parser::SyntaxError`): a fast one that only tells whether the file
+    // parses cleanly, and, only if it does not, one that builds the messages.
+    let (mut tree, mut spans, failed) = parse_tokens::<EmptyErr>(cx, &input);
+    if !failed.is_empty() {
+        let parse_errors;
+        (tree, spans, parse_errors) = parse_tokens::<Rich<'_, Token, SimpleSpan>>(cx, &input);
+        report_syntax_errors(text, parse_errors, &mut errors);
+    }
+    Parse {
+        tree: Arc::new(tree),
+        source_map: SourceMap { spans },
+        tokens,
+        errors,
+    }
+}
+
+/// The tokens the parser sees: neither comments nor invalid characters (already
+/// reported), and an unterminated string read as a string, so each of those costs one error.
+fn parser_input(tokens: &[(Token, Span)]) -> Vec<(Token, SimpleSpan)> {
+    tokens
         .iter()
         .filter(|(tok, _)| !tok.is_trivia() && *tok != Token::Error)
         .map(|&(tok, span)| {
@@ -65,26 +87,49 @@ pub fn parse(text: &str) -> Parse {
             };
             (tok, SimpleSpan::from(span.range()))
         })
-        .collect();
-    let eoi = SimpleSpan::from(text.len()..text.len());
-    let mut state = chumsky::inspector::TruncateState::default();
-    let cx = parser::Context { text, docs: &docs };
-    let (tree, parse_errors) = parser::file(cx)
-        .parse_with_state(input.as_slice().split_token_span(eoi), &mut state)
+        .collect()
+}
+
+/// One pass of the parser over the tokens: the tree, the spans of its nodes, the errors.
+fn parse_tokens<'t, E>(
+    cx: parser::Context<'t>,
+    input: &'t [(Token, SimpleSpan)],
+) -> (SourceFile, Vec<Span>, Vec<E>)
+where
+    E: parser::SyntaxError<'t, MappedInput<'t, Token, SimpleSpan, &'t [(Token, SimpleSpan)]>>,
+{
+    let eoi = SimpleSpan::from(cx.text.len()..cx.text.len());
+    // Most tokens make a node, and few nodes have no token of their own.
+    let mut state = TruncateState(Vec::with_capacity(input.len()));
+    let (tree, errors) = parser::file::<_, E>(cx)
+        .parse_with_state(input.split_token_span(eoi), &mut state)
         .into_output_errors();
+    let tree = tree.unwrap_or(SourceFile { items: Vec::new() });
+    (tree, state.0, errors)
+}
+
+/// Adds the parser's errors to `errors`, which holds the lexical ones.
+fn report_syntax_errors(
+    text: &str,
+    parse_errors: Vec<Rich<'_, Token, SimpleSpan>>,
+    errors: &mut Vec<Diagnostic<Span>>,
+) {
     // After an invalid character or an unterminated string, the rest of that line cannot
     // parse either; its syntax errors would only repeat the one already reported.
-    let lines = polic_diagnostics::LineIndex::new(text);
-    let lexical: Vec<(u32, u32)> = errors
+    let lexical: Vec<u32> = errors
         .iter()
         .filter(|e| matches!(e.code, Code::InvalidCharacter | Code::UnterminatedString))
-        .map(|e| (lines.line_col(e.primary.at.start).line, e.primary.at.start))
+        .map(|e| e.primary.at.start)
         .collect();
+    // Lines are needed only to compare with lexical errors: most files have none.
+    let lines = (!lexical.is_empty()).then(|| polic_diagnostics::LineIndex::new(text));
     let repeats_lexical = |e: &Diagnostic<Span>| {
-        let line = lines.line_col(e.primary.at.start).line;
+        let Some(lines) = &lines else { return false };
+        let at = e.primary.at.start;
+        let line = lines.line_col(at).line;
         lexical
             .iter()
-            .any(|&(l, start)| l == line && start <= e.primary.at.start)
+            .any(|&start| start <= at && lines.line_col(start).line == line)
     };
     errors.extend(
         parse_errors
@@ -92,12 +137,6 @@ pub fn parse(text: &str) -> Parse {
             .map(|e| syntax_error(text, e))
             .filter(|e| !repeats_lexical(e)),
     );
-    Parse {
-        tree: tree.unwrap_or(SourceFile { items: Vec::new() }),
-        source_map: SourceMap { spans: state.0 },
-        tokens,
-        errors,
-    }
 }
 
 /// Doc comment text by the offset of the token it documents.
@@ -122,10 +161,7 @@ fn doc_comments(text: &str, tokens: &[(Token, Span)]) -> BTreeMap<u32, String> {
     docs
 }
 
-fn syntax_error(
-    text: &str,
-    error: chumsky::error::Rich<'_, Token, SimpleSpan>,
-) -> Diagnostic<Span> {
+fn syntax_error(text: &str, error: Rich<'_, Token, SimpleSpan>) -> Diagnostic<Span> {
     let raw = error.span();
     // An empty match at the end of a block can come back with start past end.
     let span = Span::new(raw.start.min(raw.end), raw.end);
@@ -212,5 +248,53 @@ fn describe_pattern(pattern: &RichPattern<'_, Token>) -> Option<String> {
         RichPattern::Identifier(word) => Some(format!("`{word}`")),
         RichPattern::EndOfInput => Some("end of file".to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn polic_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                polic_files(&path, out);
+            } else if path.extension().is_some_and(|e| e == "polic") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// `parse` keeps the cheap pass's tree when it finds no error, so both passes must build
+    /// the same tree and source map, and fail on the same files. Checked on every fixture,
+    /// example and standard-library module, most of which have errors on purpose.
+    #[test]
+    fn cheap_and_rich_passes_agree() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let mut files = Vec::new();
+        for dir in ["tests/ui", "examples", "stdlib"] {
+            polic_files(&root.join(dir), &mut files);
+        }
+        assert!(
+            files.len() > 20,
+            "fixtures not found under {}",
+            root.display()
+        );
+        for file in files {
+            let text = std::fs::read_to_string(&file).expect("readable fixture");
+            let tokens = lexer::lex(&text);
+            let docs = doc_comments(&text, &tokens);
+            let input = parser_input(&tokens);
+            let cx = parser::Context {
+                text: &text,
+                docs: &docs,
+            };
+            let cheap = parse_tokens::<EmptyErr>(cx, &input);
+            let rich = parse_tokens::<Rich<'_, Token, SimpleSpan>>(cx, &input);
+            assert_eq!(cheap.0, rich.0, "{}", file.display());
+            assert_eq!(cheap.1, rich.1, "{}", file.display());
+            assert_eq!(cheap.2.len(), rich.2.len(), "{}", file.display());
+        }
     }
 }

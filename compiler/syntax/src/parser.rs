@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use chumsky::input::{MapExtra, ValueInput};
+use chumsky::error::{EmptyErr, Error, LabelError};
+use chumsky::input::{Input, MapExtra, ValueInput};
 use chumsky::inspector::TruncateState;
 use chumsky::prelude::*;
 use polic_diagnostics::Span;
@@ -14,8 +15,35 @@ use crate::ast::*;
 use crate::lexer::Token;
 use crate::literal;
 
-pub(crate) type Extra<'t> = extra::Full<Rich<'t, Token, SimpleSpan>, TruncateState<Span>, ()>;
-type P<'t, I, O> = Boxed<'t, 't, I, O, Extra<'t>>;
+pub(crate) type Extra<E> = extra::Full<E, TruncateState<Span>, ()>;
+type P<'t, I, E, O> = Boxed<'t, 't, I, O, Extra<E>>;
+
+/// The error types the grammar is built with. `parse` first runs it with [`EmptyErr`],
+/// which records only that something failed: no expected-token lists are built for the
+/// alternatives that fail on the way to a successful parse, and most files have no errors.
+/// Only a file with errors is parsed again with `Rich`, for the messages. Both passes make
+/// the same choices (error values never steer the parser), so their trees are identical.
+pub(crate) trait SyntaxError<'t, I: Input<'t>>:
+    Error<'t, I> + LabelError<'t, I, &'static str> + 't
+{
+    /// A custom error; `message` is called only by an error type that keeps messages.
+    fn custom(span: SimpleSpan, message: impl FnOnce() -> String) -> Self;
+}
+
+impl<'t, I> SyntaxError<'t, I> for Rich<'t, Token, SimpleSpan>
+where
+    I: Input<'t, Token = Token, Span = SimpleSpan>,
+{
+    fn custom(span: SimpleSpan, message: impl FnOnce() -> String) -> Self {
+        Rich::custom(span, message())
+    }
+}
+
+impl<'t, I: Input<'t>> SyntaxError<'t, I> for EmptyErr {
+    fn custom(_: SimpleSpan, _: impl FnOnce() -> String) -> Self {
+        EmptyErr::default()
+    }
+}
 
 /// What the parsers need besides the tokens: the text (tokens carry no values) and the doc
 /// comments, keyed by the offset of the token they document.
@@ -35,9 +63,10 @@ impl<'t> Context<'t> {
     }
 }
 
-fn alloc<'t, I>(e: &mut MapExtra<'t, '_, I, Extra<'t>>) -> NodeId
+fn alloc<'t, I, E>(e: &mut MapExtra<'t, '_, I, Extra<E>>) -> NodeId
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
 {
     let span: SimpleSpan = e.span();
     push_span(e.state(), Span::new(span.start, span.end))
@@ -56,10 +85,16 @@ fn push_span(state: &mut TruncateState<Span>, span: Span) -> NodeId {
     NodeId(state.len() as u32 - 1)
 }
 
-/// A contextual keyword: an identifier with this exact text.
-fn kw<'t, I>(cx: Context<'t>, word: &'static str) -> P<'t, I, ()>
+/// A contextual keyword: an identifier with this exact text. Not boxed: it is tried often
+/// (every keyword of a `choice` until one matches) and built often (once per use, for every
+/// file), and boxing costs an allocation to build and a dynamic call to try.
+fn kw<'t, I, E>(
+    cx: Context<'t>,
+    word: &'static str,
+) -> impl Parser<'t, I, (), Extra<E>> + Clone + 't
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
 {
     just(Token::Ident)
         .to_span()
@@ -67,16 +102,16 @@ where
             if cx.slice(span) == word {
                 Ok(())
             } else {
-                Err(Rich::custom(span, ""))
+                Err(E::custom(span, String::new))
             }
         })
         .labelled(word)
-        .boxed()
 }
 
-fn comma_list<'t, I, O: 't>(item: P<'t, I, O>) -> P<'t, I, Vec<O>>
+fn comma_list<'t, I, E, O: 't>(item: P<'t, I, E, O>) -> P<'t, I, E, Vec<O>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
 {
     item.separated_by(just(Token::Comma))
         .at_least(1)
@@ -90,30 +125,23 @@ type Starts = fn(Token, &str) -> bool;
 /// A `{ ... }` block of members. A malformed member is reported and skipped up to the next
 /// member start (nested braces skipped whole); a missing `}` is reported where an item
 /// keyword shows it, so a forgotten brace costs one error, not the rest of the file.
-fn block<'t, I, M: Clone + 't>(
+fn block<'t, I, E, M: Clone + 't>(
     cx: Context<'t>,
-    member: P<'t, I, M>,
+    balanced: &P<'t, I, E, ()>,
+    member: P<'t, I, E, M>,
     starts: Starts,
     assigns: Option<Token>,
     error: M,
-) -> P<'t, I, Vec<M>>
+) -> P<'t, I, E, Vec<M>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
 {
-    let balanced = recursive(|balanced| {
-        choice((
-            balanced
-                .repeated()
-                .delimited_by(just(Token::LBrace), just(Token::RBrace))
-                .ignored(),
-            none_of([Token::LBrace, Token::RBrace]).ignored(),
-        ))
-    });
     let starts_keyword = any().try_map(move |tok: Token, span: SimpleSpan| {
         if starts(tok, cx.slice(span)) {
             Ok(())
         } else {
-            Err(Rich::custom(span, ""))
+            Err(E::custom(span, String::new))
         }
     });
     // `name =` (or `name :` in facts) starts a member where members assign facts; a bare
@@ -126,13 +154,14 @@ where
     let garbage = any()
         .try_map(move |tok: Token, span: SimpleSpan| {
             if tok == Token::RBrace || (tok.starts_item() && !starts(tok, cx.slice(span))) {
-                Err(Rich::custom(span, ""))
+                Err(E::custom(span, String::new))
             } else {
                 Ok(())
             }
         })
         .then(
             balanced
+                .clone()
                 .and_is(starts_member.not())
                 .and_is(ends_block.not())
                 .repeated(),
@@ -148,23 +177,41 @@ where
             just(Token::LBrace).then(separators),
             just(Token::RBrace).or_not().validate(|close, e, emitter| {
                 if close.is_none() {
-                    emitter.emit(Rich::custom(
-                        e.span(),
+                    emitter.emit(E::custom(e.span(), || {
                         custom_error(
                             "missing `}` to close a block",
                             "expected `}` here",
                             "close the block before the next item",
-                        ),
-                    ));
+                        )
+                    }));
                 }
             }),
         )
         .boxed()
 }
 
-fn optional_block<'t, I, M: 't>(block: P<'t, I, Vec<M>>) -> P<'t, I, Vec<M>>
+/// One token, or a `{ ... }` group with its braces balanced: what error recovery skips.
+fn balanced<'t, I, E>() -> P<'t, I, E, ()>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
+{
+    recursive(|balanced| {
+        choice((
+            balanced
+                .repeated()
+                .delimited_by(just(Token::LBrace), just(Token::RBrace))
+                .ignored(),
+            none_of([Token::LBrace, Token::RBrace]).ignored(),
+        ))
+    })
+    .boxed()
+}
+
+fn optional_block<'t, I, E, M: 't>(block: P<'t, I, E, Vec<M>>) -> P<'t, I, E, Vec<M>>
+where
+    I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
 {
     block.or_not().map(Option::unwrap_or_default).boxed()
 }
@@ -174,51 +221,55 @@ fn is_word(words: &'static [&'static str]) -> impl Fn(Token, &str) -> bool {
 }
 
 /// The grammar of a file. docs/language.md has the same grammar in prose.
-pub(crate) fn file<'t, I>(cx: Context<'t>) -> impl Parser<'t, I, SourceFile, Extra<'t>>
+pub(crate) fn file<'t, I, E>(cx: Context<'t>) -> impl Parser<'t, I, SourceFile, Extra<E>>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
+    E: SyntaxError<'t, I>,
 {
+    // Built once and shared by every block's error recovery.
+    let balanced = balanced();
+
     // ---- tokens and literals ----------------------------------------------------------
-    let name: P<'t, I, Name> = just(Token::Ident)
+    let name: P<'t, I, E, Name> = just(Token::Ident)
         .map_with(move |_, e| Name {
             text: cx.slice(e.span()).to_string(),
             id: alloc(e),
         })
         .labelled("name")
         .boxed();
-    let string: P<'t, I, Str> = just(Token::String)
+    let string: P<'t, I, E, Str> = just(Token::String)
         .map_with(move |_, e| Str {
             value: literal::unescape(cx.slice(e.span())),
             id: alloc(e),
         })
         .labelled("string")
         .boxed();
-    let number: P<'t, I, Number> = just(Token::Int)
+    let number: P<'t, I, E, Number> = just(Token::Int)
         .map_with(move |_, e| Number {
             value: cx.slice(e.span()).parse().unwrap_or(u64::MAX),
             id: alloc(e),
         })
         .labelled("integer")
         .boxed();
-    let duration: P<'t, I, Duration> = just(Token::Duration)
+    let duration: P<'t, I, E, Duration> = just(Token::Duration)
         .map_with(move |_, e| Duration {
             days: literal::duration_days(cx.slice(e.span())).unwrap_or(0),
             id: alloc(e),
         })
         .labelled("duration")
         .boxed();
-    let date: P<'t, I, (Option<Date>, NodeId)> = just(Token::Date)
+    let date: P<'t, I, E, (Option<Date>, NodeId)> = just(Token::Date)
         .map_with(move |_, e| (Date::parse(cx.slice(e.span())), alloc(e)))
         .labelled("date")
         .boxed();
-    let clause_id: P<'t, I, Name> = just(Token::ClauseId)
+    let clause_id: P<'t, I, E, Name> = just(Token::ClauseId)
         .map_with(move |_, e| Name {
             text: cx.slice(e.span())[1..].to_string(),
             id: alloc(e),
         })
         .labelled("clause id")
         .boxed();
-    let clause_ref: P<'t, I, ClauseRef> = just(Token::ClauseRef)
+    let clause_ref: P<'t, I, E, ClauseRef> = just(Token::ClauseRef)
         .map_with(move |_, e| {
             let span: SimpleSpan = e.span();
             let text = cx.slice(span);
@@ -239,7 +290,7 @@ where
         })
         .labelled("clause reference")
         .boxed();
-    let path: P<'t, I, Path> = name
+    let path: P<'t, I, E, Path> = name
         .clone()
         .separated_by(just(Token::Dot))
         .at_least(1)
@@ -249,7 +300,7 @@ where
             id: alloc(e),
         })
         .boxed();
-    let target: P<'t, I, Target> = choice((
+    let target: P<'t, I, E, Target> = choice((
         clause_ref.clone().map(Target::Clause),
         path.clone().map(Target::Path),
     ))
@@ -257,21 +308,20 @@ where
     let names = comma_list(name.clone());
     // Where a definition is named, a reserved word is reported as such and then read as the
     // name, so that the item (and everything after it) is still parsed.
-    let def_name: P<'t, I, Name> = choice((
+    let def_name: P<'t, I, E, Name> = choice((
         name.clone(),
         any()
             .filter(|tok: &Token| tok.is_keyword())
             .validate(move |_, e, emitter| {
                 let span: SimpleSpan = e.span();
                 let word = cx.slice(span);
-                emitter.emit(Rich::custom(
-                    span,
+                emitter.emit(E::custom(span, || {
                     custom_error(
                         &format!("`{word}` is a reserved word and cannot be a name"),
                         "reserved word",
                         &format!("choose another name, e.g. `{word}-1` or `my-{word}`"),
-                    ),
-                ));
+                    )
+                }));
                 Name {
                     text: word.to_string(),
                     id: push_span(e.state(), Span::new(span.start, span.end)),
@@ -281,7 +331,7 @@ where
     .labelled("name")
     .boxed();
     // `test` is reserved (it starts an item) but is also a phase and a way to verify.
-    let word: P<'t, I, Name> = choice((
+    let word: P<'t, I, E, Name> = choice((
         name.clone(),
         just(Token::Test).map_with(|_, e| Name {
             text: "test".to_string(),
@@ -298,7 +348,7 @@ where
         .then_ignore(just(Token::Comma).or_not())
         .delimited_by(just(Token::LBrace), just(Token::RBrace))
         .map_with(|names, e| Value::Set(names, alloc(e)));
-    let value: P<'t, I, Value> = choice((
+    let value: P<'t, I, E, Value> = choice((
         name.clone().map(Value::Name),
         string.clone().map(Value::Str),
         number.clone().map(Value::Int),
@@ -308,7 +358,7 @@ where
     ))
     .labelled("value")
     .boxed();
-    let expr: P<'t, I, Expr> = recursive(|expr| {
+    let expr: P<'t, I, E, Expr> = recursive(|expr| {
         let cmp_op = choice((
             just(Token::EqEq).to(CmpOp::Eq),
             just(Token::NotEq).to(CmpOp::NotEq),
@@ -371,7 +421,7 @@ where
     })
     .boxed();
     let when = kw(cx, "when").ignore_then(expr.clone()).or_not().boxed();
-    let fact_assign: P<'t, I, FactAssign> = name
+    let fact_assign: P<'t, I, E, FactAssign> = name
         .clone()
         .then_ignore(just(Token::Eq))
         .then(value.clone())
@@ -386,6 +436,7 @@ where
     const CLAUSE_WORDS: &[&str] = &["text", "level", "param", "withdrawn"];
     let clause_props = block(
         cx,
+        &balanced,
         choice((
             kw(cx, "text")
                 .ignore_then(string.clone())
@@ -425,7 +476,7 @@ where
             id: alloc(e),
         })
         .boxed();
-    let standard_members: P<'t, I, Vec<StandardMember>> = recursive(|members| {
+    let standard_members: P<'t, I, E, Vec<StandardMember>> = recursive(|members| {
         let group = just(Token::Group)
             .ignore_then(def_name.clone())
             .then(title.clone())
@@ -441,6 +492,7 @@ where
             });
         block(
             cx,
+            &balanced,
             choice((
                 group,
                 clause.clone().map(StandardMember::Clause),
@@ -501,6 +553,7 @@ where
         .then(title.clone())
         .then(block(
             cx,
+            &balanced,
             selection,
             |t, s| is_word(PROFILE_WORDS)(t, s),
             None,
@@ -539,6 +592,7 @@ where
         .then(title.clone())
         .then(block(
             cx,
+            &balanced,
             policy_member,
             |t, s| t == Token::Risk || is_word(POLICY_WORDS)(t, s),
             None,
@@ -592,6 +646,7 @@ where
         .then(title.clone())
         .then(block(
             cx,
+            &balanced,
             risk_member,
             |t, s| is_word(RISK_WORDS)(t, s),
             None,
@@ -640,6 +695,7 @@ where
     let facts = just(Token::Facts)
         .ignore_then(block(
             cx,
+            &balanced,
             fact_decl.map(Some).boxed(),
             |_, _| false,
             Some(Token::Colon),
@@ -664,6 +720,7 @@ where
         .then(kw(cx, "extends").ignore_then(names.clone()).or_not())
         .then(optional_block(block(
             cx,
+            &balanced,
             archetype_member,
             |t, s| t == Token::Ident && s == "provides",
             Some(Token::Eq),
@@ -700,6 +757,7 @@ where
         .then(title.clone())
         .then(optional_block(block(
             cx,
+            &balanced,
             verify.map(Some).boxed(),
             |t, s| is_word(VERIFY_WORDS)(t, s),
             None,
@@ -754,6 +812,7 @@ where
         .then(title.clone())
         .then(block(
             cx,
+            &balanced,
             control_member,
             |t, s| t == Token::Obligation || is_word(CONTROL_WORDS)(t, s),
             None,
@@ -791,6 +850,7 @@ where
     let app_starts: Starts = |t, s| t == Token::Archetype || is_word(APP_WORDS)(t, s);
     let app_block = block(
         cx,
+        &balanced,
         app_member,
         app_starts,
         Some(Token::Eq),
@@ -833,6 +893,7 @@ where
         .then(just(Token::Dot).ignore_then(name.clone()).or_not())
         .then(block(
             cx,
+            &balanced,
             waiver_member,
             |t, s| is_word(WAIVER_WORDS)(t, s),
             None,
@@ -875,6 +936,7 @@ where
         .ignore_then(string.clone())
         .then(block(
             cx,
+            &balanced,
             test_member,
             |t, s| is_word(TEST_WORDS)(t, s),
             None,
@@ -899,15 +961,6 @@ where
     .boxed();
     // At the top level, a malformed stretch runs to the next item keyword.
     let item_start = any().filter(|tok: &Token| tok.starts_item());
-    let balanced = recursive(|balanced| {
-        choice((
-            balanced
-                .repeated()
-                .delimited_by(just(Token::LBrace), just(Token::RBrace))
-                .ignored(),
-            none_of([Token::LBrace, Token::RBrace]).ignored(),
-        ))
-    });
     let garbage = any()
         .ignored()
         .then(balanced.and_is(item_start.not()).repeated())

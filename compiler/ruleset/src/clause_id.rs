@@ -31,6 +31,37 @@ pub fn normalize(id: &str) -> String {
     out
 }
 
+/// Orders ids with their numbers compared as numbers: `ac-2` before `ac-10`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (a_chunks, b_chunks) = (chunks(a), chunks(b));
+    for ((a_num, a), (b_num, b)) in a_chunks.iter().zip(&b_chunks) {
+        let ordering = if *a_num && *b_num {
+            a.parse::<u64>()
+                .unwrap_or(0)
+                .cmp(&b.parse::<u64>().unwrap_or(0))
+                .then_with(|| a.cmp(b))
+        } else {
+            a.to_lowercase().cmp(&b.to_lowercase())
+        };
+        if ordering.is_ne() {
+            return ordering;
+        }
+    }
+    a_chunks.len().cmp(&b_chunks.len()).then_with(|| a.cmp(b))
+}
+
 #[cfg(test)]
 mod tests {
     use super::normalize;

@@ -1,0 +1,67 @@
+//! `polic build`: the rule set, as JSON, for `polic eval` and other tools.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use polic_syntax::ast::Date;
+
+use crate::compile::{self, Color};
+use crate::exit;
+
+#[derive(clap::Args)]
+pub struct BuildArgs {
+    /// Files or directories of policy sources.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Where to write the rule set; `-` or absent: standard output.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// The date waivers are judged against when checking (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_parser = compile::parse_date)]
+    today: Option<Date>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+pub fn run(args: BuildArgs) -> u8 {
+    let compiled = match compile::compile_clean(
+        &args.paths,
+        args.today.unwrap_or_else(compile::today),
+        args.color,
+        &[],
+    ) {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
+    let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
+    let mut json = match serde_json::to_string_pretty(rules) {
+        Ok(json) => json,
+        Err(error) => {
+            eprintln!("error: cannot serialise the rule set: {error}");
+            return exit::USAGE;
+        }
+    };
+    json.push('\n');
+    match args.output.as_deref() {
+        None => {
+            let _ = std::io::stdout().write_all(json.as_bytes());
+        }
+        Some(path) if path.as_os_str() == "-" => {
+            let _ = std::io::stdout().write_all(json.as_bytes());
+        }
+        Some(path) => {
+            if let Err(error) = compile::write_atomically(path, json.as_bytes()) {
+                eprintln!("error: cannot write {}: {error}", path.display());
+                return exit::USAGE;
+            }
+            eprintln!(
+                "wrote {} ({} controls, {} apps, {} adopted clauses)",
+                path.display(),
+                rules.controls.len(),
+                rules.apps.len(),
+                rules.clauses.iter().filter(|c| c.adopted.is_some()).count()
+            );
+        }
+    }
+    exit::CLEAN
+}

@@ -1,0 +1,162 @@
+//! Loading sources and checking them: the first step of every command that reads policy.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use polic_diagnostics::{Code, ColorChoice, Diagnostic, Severity};
+use polic_sema::{Database, Workspace};
+use polic_syntax::ast::Date;
+
+use crate::output::{self, Texts};
+use crate::{exit, load};
+
+/// How diagnostics are coloured: `auto` means only on a terminal, and never under `NO_COLOR`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    pub fn choice(self, terminal: bool) -> ColorChoice {
+        match self {
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+            Color::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+                ColorChoice::Never
+            }
+            Color::Auto if terminal => ColorChoice::Always,
+            Color::Auto => ColorChoice::Never,
+        }
+    }
+}
+
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
+}
+
+/// Today's date in UTC: the default for `--today` and `--at`.
+pub fn today() -> Date {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    Date::from_days_since_epoch(seconds.div_euclid(86_400))
+}
+
+/// Checked sources: the database, the workspace, what was reported, and the texts to show it.
+pub struct Compiled {
+    pub db: Database,
+    pub workspace: Workspace,
+    pub diagnostics: Vec<Diagnostic>,
+    pub texts: Texts,
+    pub files: usize,
+    pub io_error: bool,
+}
+
+impl Compiled {
+    pub fn errors(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count()
+    }
+
+    /// Diagnostics for a human on stderr: used by commands whose stdout is their product.
+    pub fn report_to_stderr(&self, color: Color) {
+        let shown: Vec<Diagnostic> = self
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != Severity::Hint)
+            .cloned()
+            .collect();
+        if shown.is_empty() {
+            return;
+        }
+        let color = color.choice(std::io::stderr().is_terminal());
+        eprint!(
+            "{}",
+            output::write(
+                output::Format::Human,
+                &shown,
+                &self.texts,
+                color,
+                self.files
+            )
+        );
+    }
+}
+
+/// Reads and checks the `.polic` files under `paths`. `Err` carries the exit code after
+/// the problem was reported (a path that does not exist, no policy files).
+pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
+    let loaded = load::load(paths).map_err(|error| {
+        eprintln!("error: {error}");
+        exit::USAGE
+    })?;
+    let db = Database::default();
+    let files: Vec<(String, String)> = loaded
+        .files
+        .iter()
+        .map(|(p, t)| (p.clone(), t.clone()))
+        .collect();
+    let file_count = files.len() + loaded.problem_texts.len();
+    let workspace = db.workspace(files, today);
+    let mut diagnostics = loaded.problems.clone();
+    diagnostics.extend(polic_sema::check(&db, workspace));
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut texts = loaded.files;
+    texts.extend(loaded.problem_texts);
+    for module in polic_stdlib::MODULES {
+        texts.insert(module.path(), module.text.to_string());
+    }
+    Ok(Compiled {
+        db,
+        workspace,
+        diagnostics,
+        texts: Texts::new(texts),
+        files: file_count,
+        io_error: loaded.io_error,
+    })
+}
+
+/// Compiles, and refuses to go on when the sources have errors (they are shown), except
+/// errors of the `evaluated` codes: those the command itself reports as results.
+pub fn compile_clean(
+    paths: &[PathBuf],
+    today: Date,
+    color: Color,
+    evaluated: &[Code],
+) -> Result<Compiled, u8> {
+    let mut compiled = compile(paths, today)?;
+    compiled
+        .diagnostics
+        .retain(|d| !evaluated.contains(&d.code));
+    compiled.report_to_stderr(color);
+    if compiled.io_error {
+        return Err(exit::USAGE);
+    }
+    if compiled.errors() > 0 {
+        eprintln!("error: the policy has errors; fix them first (`polic check` lists them)");
+        return Err(exit::FAILED);
+    }
+    Ok(compiled)
+}
+
+/// Writes a file without ever leaving it half-written: to a temporary file beside it, then
+/// renamed over it.
+pub fn write_atomically(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(std::path::Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temporary = dir.join(format!(".{name}.polic-tmp-{}", std::process::id()));
+    std::fs::write(&temporary, contents)?;
+    std::fs::rename(&temporary, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temporary);
+    })
+}

@@ -1,0 +1,188 @@
+//! `polic eval`: what each app must do and whether it does, from policy (sources or a rule
+//! set), evidence and a date.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use polic_diagnostics::Code;
+use polic_ruleset::RuleSet;
+use polic_ruleset::eval::{self, Options};
+use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
+use polic_syntax::ast::Date;
+
+use crate::compile::{self, Color};
+use crate::exit;
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EvalFormat {
+    Table,
+    Json,
+    Markdown,
+    Junit,
+    Sarif,
+}
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    /// Policy sources (files or directories); ignored with `--rules`.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// A rule set written by `polic build`, instead of sources.
+    #[arg(long)]
+    rules: Option<PathBuf>,
+    /// Evidence as JSON lines (repeatable).
+    #[arg(long, value_name = "FILE")]
+    evidence: Vec<PathBuf>,
+    /// A SARIF 2.1.0 log from a scanner run over one app, as APP=FILE (repeatable).
+    #[arg(long, value_name = "APP=FILE")]
+    sarif: Vec<String>,
+    /// The date to evaluate at (YYYY-MM-DD); default today (UTC).
+    #[arg(long, value_parser = compile::parse_date)]
+    at: Option<Date>,
+    /// Only these apps (repeatable); default all.
+    #[arg(long, value_name = "NAME")]
+    app: Vec<String>,
+    #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+    format: EvalFormat,
+    /// Also fail when an obligation not met (and not waived) has a priority above this.
+    #[arg(long, value_name = "PRIORITY")]
+    fail_above: Option<u32>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+}
+
+/// The rule set from `--rules` or from compiling the sources.
+pub fn load_rules(
+    paths: &[PathBuf],
+    rules: Option<&PathBuf>,
+    today: Date,
+    color: Color,
+) -> Result<RuleSet, u8> {
+    match rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                exit::USAGE
+            })?;
+            let rules: RuleSet = serde_json::from_str(&text).map_err(|e| {
+                eprintln!("error: {} is not a polic rule set: {e}", path.display());
+                exit::USAGE
+            })?;
+            if rules.schema != polic_ruleset::schema::SCHEMA_NAME
+                || rules.version != polic_ruleset::schema::SCHEMA_VERSION
+            {
+                eprintln!(
+                    "error: {} is rule set schema `{}` version {}; this polic reads version {}\n  help: rebuild it with this polic: `polic build -o {}`",
+                    path.display(),
+                    rules.schema,
+                    rules.version,
+                    polic_ruleset::schema::SCHEMA_VERSION,
+                    path.display()
+                );
+                return Err(exit::USAGE);
+            }
+            Ok(rules)
+        }
+        None => {
+            // An expired waiver is a result of evaluation (`waiver-expired`), not an error.
+            let compiled = compile::compile_clean(paths, today, color, &[Code::ExpiredWaiver])?;
+            Ok(polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone())
+        }
+    }
+}
+
+fn read_evidence(args: &EvalArgs, at: Date) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
+    let mut set = EvidenceSet::default();
+    let mut scans = Vec::new();
+    let mut errors: Vec<InputError> = Vec::new();
+    let read = |path: &std::path::Path| {
+        std::fs::read_to_string(path).map_err(|e| {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            exit::USAGE
+        })
+    };
+    for path in &args.evidence {
+        let text = read(path)?;
+        errors.extend(evidence::read_json_lines(
+            &path.display().to_string(),
+            &text,
+            &mut set,
+        ));
+    }
+    for spec in &args.sarif {
+        let Some((app, path)) = spec.split_once('=') else {
+            eprintln!("error: `--sarif {spec}` needs the form APP=FILE");
+            return Err(exit::USAGE);
+        };
+        let text = read(std::path::Path::new(path))?;
+        errors.extend(evidence::read_sarif(path, app, &text, at, &mut scans));
+    }
+    if errors.is_empty() {
+        return Ok((set, scans));
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+    }
+    eprintln!(
+        "error: {} malformed evidence record(s); nothing was evaluated",
+        errors.len()
+    );
+    Err(exit::USAGE)
+}
+
+pub fn run(args: EvalArgs) -> u8 {
+    let at = args.at.unwrap_or_else(compile::today);
+    let mut rules = match load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
+        Ok(rules) => rules,
+        Err(code) => return code,
+    };
+    if !args.app.is_empty() {
+        let unknown: Vec<&String> = args
+            .app
+            .iter()
+            .filter(|a| !rules.apps.iter().any(|r| r.name == **a))
+            .collect();
+        if !unknown.is_empty() {
+            let names: Vec<&str> = rules.apps.iter().map(|a| a.name.as_str()).collect();
+            for name in unknown {
+                eprintln!("error: no app `{name}` in the policy");
+                if let Some(s) = polic_sema::suggest::closest(name, names.iter().copied()) {
+                    eprintln!("  help: did you mean `{s}`?");
+                }
+            }
+            return exit::USAGE;
+        }
+        rules.apps.retain(|a| args.app.contains(&a.name));
+    }
+    let (evidence, scans) = match read_evidence(&args, at) {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
+    let options = Options {
+        at,
+        fail_above: args.fail_above,
+    };
+    let report = match eval::evaluate(&rules, &evidence, &scans, &options) {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("error: cannot evaluate this rule set: {error}");
+            return exit::USAGE;
+        }
+    };
+    let rendered = match args.format {
+        EvalFormat::Table => polic_ruleset::report::table(&report),
+        EvalFormat::Markdown => polic_ruleset::report::markdown(&report),
+        EvalFormat::Junit => polic_ruleset::report::junit(&report),
+        EvalFormat::Json => polic_ruleset::report::json(&report),
+        EvalFormat::Sarif => {
+            serde_json::to_string_pretty(&polic_ruleset::report::sarif(&report)).unwrap_or_default()
+                + "\n"
+        }
+    };
+    let _ = std::io::stdout().write_all(rendered.as_bytes());
+    if report.gate.pass {
+        exit::CLEAN
+    } else {
+        exit::FAILED
+    }
+}

@@ -1,0 +1,918 @@
+//! Evaluation: for each app, which controls and obligations it must meet, why, and their
+//! status given the evidence, waivers and date; then per clause, per standard, per
+//! business unit and for the portfolio. Needs only the rule set.
+//!
+//! A portfolio of ten thousand apps and a thousand controls has millions of items, so an
+//! item holds indices into the rule set and borrowed text, and names are looked up only
+//! when a report is written.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use polic_syntax::ast::Date;
+use serde::Serialize;
+
+use crate::engine::{Bits, EngineError, Population};
+use crate::evidence::{Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject};
+use crate::schema::{App, Control, FactKind, RuleSet, Value, Waiver};
+
+/// How priority and scores are computed; named in every output.
+pub const PRIORITY_FORMULA: &str = "priority = weight × criticality rank (weight: the highest risk weight among the adopted clauses the control satisfies, directly or through a mapping, or the risk model's default; criticality rank: position of the app's `criticality` value, 1 for the lowest, 1 if the app has none)";
+pub const SCORE_FORMULA: &str = "polic-posture-v1: score = 100 × Σ weight(met or provided) / Σ weight(required, not waived); portfolio and units weight each app's sums by its criticality rank";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    /// Evidence shows it holds.
+    Met,
+    /// The archetype's platform meets it for every app of the archetype.
+    Provided,
+    /// Excused by a waiver still in force.
+    Waived,
+    /// The waiver that excused it has expired.
+    WaiverExpired,
+    /// Not met, and past its due date or remediation window.
+    Overdue,
+    /// The passing evidence has expired.
+    Stale,
+    /// No passing evidence yet, still within its time.
+    Unmet,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::Provided => "provided",
+            Status::Waived => "waived",
+            Status::WaiverExpired => "waiver-expired",
+            Status::Overdue => "overdue",
+            Status::Stale => "stale",
+            Status::Unmet => "unmet",
+        }
+    }
+
+    /// Whether it counts as holding (for scores and clause coverage).
+    pub fn holds(self) -> bool {
+        matches!(self, Status::Met | Status::Provided)
+    }
+
+    /// Whether it is work to do: neither holding nor excused.
+    pub fn open(self) -> bool {
+        !self.holds() && self != Status::Waived
+    }
+
+    /// Whether CI should fail on it whatever the threshold.
+    pub fn always_fails(self) -> bool {
+        matches!(self, Status::Overdue | Status::WaiverExpired)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    pub at: Date,
+    /// Fail on any open obligation with a priority above this.
+    pub fail_above: Option<u32>,
+}
+
+/// An evaluation. Borrows the rule set and the evidence it was made from.
+#[derive(Debug, Clone)]
+pub struct Report<'a> {
+    pub rules: &'a RuleSet,
+    pub at: Date,
+    pub portfolio: Totals,
+    pub units: Vec<(String, Totals)>,
+    /// In the rule set's app order.
+    pub apps: Vec<AppReport<'a>>,
+    pub standards: Vec<StandardReport>,
+    pub clauses: Vec<ClauseReport<'a>>,
+    /// Open items, highest priority first: (index in `apps`, index in its items).
+    pub queue: Vec<(usize, usize)>,
+    /// Evidence that matched nothing in the rule set: reported, never dropped.
+    pub unmatched: Vec<Unmatched>,
+    pub gate: Gate,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+pub struct Totals {
+    pub apps: usize,
+    pub obligations: usize,
+    pub met: usize,
+    pub provided: usize,
+    pub waived: usize,
+    pub waiver_expired: usize,
+    pub overdue: usize,
+    pub stale: usize,
+    pub unmet: usize,
+    pub score: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct AppReport<'a> {
+    pub app: &'a App,
+    pub criticality: Option<&'a str>,
+    pub totals: Totals,
+    /// By priority (highest first), then control name and the obligation's place in it.
+    pub items: Vec<Item<'a>>,
+}
+
+/// One obligation an app must meet.
+#[derive(Debug, Clone)]
+pub struct Item<'a> {
+    pub control: &'a Control,
+    /// The control's index in the rule set (which lists controls by name).
+    pub control_index: usize,
+    /// Index into the control's obligations.
+    pub obligation: usize,
+    pub status: Status,
+    pub priority: u32,
+    /// The app's archetype through which the control applies.
+    pub archetype: &'a str,
+    /// Index of the control's `applies-to` line that matched.
+    pub line: usize,
+    /// The archetype that provides it, when the platform does.
+    pub provided_by: Option<&'a str>,
+    pub due: Option<Date>,
+    pub detail: Option<String>,
+    pub evidence: Vec<&'a str>,
+    pub waiver: Option<&'a Waiver>,
+}
+
+impl Item<'_> {
+    pub fn obligation_name(&self) -> &str {
+        &self.control.obligations[self.obligation].name
+    }
+
+    /// `control.obligation`
+    pub fn qualified(&self) -> String {
+        format!("{}.{}", self.control.name, self.obligation_name())
+    }
+
+    pub fn clauses(&self) -> impl Iterator<Item = &str> {
+        self.control
+            .satisfies
+            .iter()
+            .chain(&self.control.via_mappings)
+            .map(String::as_str)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClauseReport<'a> {
+    pub clause: String,
+    pub title: Option<&'a str>,
+    pub weight: u32,
+    pub needed_by: usize,
+    pub met_by: usize,
+    pub controls: Vec<&'a str>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StandardReport {
+    pub standard: String,
+    pub clauses: usize,
+    /// App × clause pairs where the app needs the clause.
+    pub needed: usize,
+    pub met: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Unmatched {
+    pub origin: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Gate {
+    pub pass: bool,
+    pub reasons: Vec<String>,
+}
+
+/// An app (or a test's app) as evaluation sees it: its archetypes and its effective facts.
+pub struct Candidate {
+    pub archetypes: Vec<String>,
+    pub facts: BTreeMap<String, Value>,
+}
+
+/// Every control's applicability to every candidate, with the `applies-to` line that made
+/// it apply.
+pub struct Applicability {
+    /// Per control, per `applies-to` line: the candidates it applies to through that line.
+    pub by_line: Vec<Vec<Bits>>,
+    /// Per control: the candidates that must meet it.
+    pub required: Vec<Bits>,
+    pub population: Population,
+}
+
+/// The facts an app is evaluated on: defaults, then its archetypes' facts, then its own.
+pub fn effective_facts(
+    rules: &RuleSet,
+    archetypes: &[String],
+    own: &BTreeMap<String, Value>,
+) -> BTreeMap<String, Value> {
+    let mut facts: BTreeMap<String, Value> = rules
+        .facts
+        .iter()
+        .filter_map(|f| Some((f.name.clone(), f.default.clone()?)))
+        .collect();
+    for archetype in archetypes {
+        if let Some(a) = rules.archetypes.iter().find(|a| a.name == *archetype) {
+            facts.extend(a.facts.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+    }
+    facts.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+    facts
+}
+
+/// Decides which controls apply to which candidates.
+pub fn applicability(
+    rules: &RuleSet,
+    candidates: &[Candidate],
+) -> Result<Applicability, EngineError> {
+    let population = Population::new(rules, candidates.iter().map(|c| &c.facts))?;
+    let len = candidates.len();
+    // Candidates by each archetype in their lineage.
+    let mut by_archetype: BTreeMap<&str, Bits> = BTreeMap::new();
+    for (i, candidate) in candidates.iter().enumerate() {
+        for archetype in &candidate.archetypes {
+            let lineage = rules
+                .archetypes
+                .iter()
+                .find(|a| a.name == *archetype)
+                .map(|a| a.lineage.as_slice())
+                .unwrap_or_default();
+            for ancestor in lineage {
+                by_archetype
+                    .entry(ancestor)
+                    .or_insert_with(|| Bits::zeros(len))
+                    .set(i);
+            }
+        }
+    }
+    let mut by_line = Vec::with_capacity(rules.controls.len());
+    let mut required = Vec::with_capacity(rules.controls.len());
+    for control in &rules.controls {
+        let mut lines = Vec::with_capacity(control.applies.len());
+        let mut all = Bits::zeros(len);
+        for applies in &control.applies {
+            let mut bits = Bits::zeros(len);
+            for archetype in &applies.archetypes {
+                if let Some(apps) = by_archetype.get(archetype.as_str()) {
+                    bits.or(apps);
+                }
+            }
+            if let Some(when) = &applies.when {
+                bits.and(&population.eval(when)?);
+            }
+            all.or(&bits);
+            lines.push(bits);
+        }
+        by_line.push(lines);
+        required.push(all);
+    }
+    Ok(Applicability {
+        by_line,
+        required,
+        population,
+    })
+}
+
+/// The position of the app's `criticality` value, from 1; 1 when it has none.
+fn criticality<'a>(rules: &'a RuleSet, facts: &BTreeMap<String, Value>) -> (u32, Option<&'a str>) {
+    let Some(fact) = rules
+        .facts
+        .iter()
+        .find(|f| f.name == "criticality" && f.kind == FactKind::Enum)
+    else {
+        return (1, None);
+    };
+    match facts.get("criticality") {
+        Some(Value::Name(value)) => match fact.values.iter().position(|v| v == value) {
+            Some(p) => (p as u32 + 1, Some(fact.values[p].as_str())),
+            None => (1, None),
+        },
+        _ => (1, None),
+    }
+}
+
+pub fn evaluate<'a>(
+    rules: &'a RuleSet,
+    evidence: &'a EvidenceSet,
+    scans: &'a [ScanRun],
+    options: &Options,
+) -> Result<Report<'a>, EngineError> {
+    let at = options.at;
+    let candidates: Vec<Candidate> = rules
+        .apps
+        .iter()
+        .map(|app| Candidate {
+            archetypes: app.archetypes.clone(),
+            facts: effective_facts(rules, &app.archetypes, &app.facts),
+        })
+        .collect();
+    let applicable = applicability(rules, &candidates)?;
+    let mut index = EvidenceIndex::new(rules, evidence, scans);
+
+    let mut apps = Vec::with_capacity(rules.apps.len());
+    let mut ranks = Vec::with_capacity(rules.apps.len());
+    for (a, app) in rules.apps.iter().enumerate() {
+        let (rank, criticality) = criticality(rules, &candidates[a].facts);
+        let archetypes: Vec<&crate::schema::Archetype> = app
+            .archetypes
+            .iter()
+            .filter_map(|name| rules.archetypes.iter().find(|r| r.name == *name))
+            .collect();
+        let mut items = Vec::new();
+        let evidence = index.for_app(&app.name);
+        for (c, control) in rules.controls.iter().enumerate() {
+            if !applicable.required[c].get(a) {
+                continue;
+            }
+            let line = applicable.by_line[c]
+                .iter()
+                .position(|bits| bits.get(a))
+                .unwrap_or(0);
+            // The app's archetype whose lineage contains one the matching line names.
+            let named = &control.applies[line].archetypes;
+            let through = archetypes
+                .iter()
+                .find(|r| r.lineage.iter().any(|l| named.contains(l)));
+            for obligation in 0..control.obligations.len() {
+                let mut item = Item {
+                    control,
+                    control_index: c,
+                    obligation,
+                    status: Status::Unmet,
+                    priority: control.weight * rank,
+                    archetype: through.map_or("", |r| r.name.as_str()),
+                    line,
+                    provided_by: through
+                        .and_then(|r| r.provides.get(&control.name))
+                        .map(String::as_str),
+                    due: None,
+                    detail: None,
+                    evidence: Vec::new(),
+                    waiver: None,
+                };
+                index.judge(&mut item, &evidence, at);
+                items.push(item);
+            }
+        }
+        // Controls are listed by name, so indices order them by name without comparing text;
+        // the keys are unique, so an unstable sort is deterministic.
+        items.sort_unstable_by_key(|i| {
+            (std::cmp::Reverse(i.priority), i.control_index, i.obligation)
+        });
+        ranks.push(rank);
+        apps.push(AppReport {
+            app,
+            criticality,
+            totals: Totals::default(),
+            items,
+        });
+    }
+    for (app, rank) in apps.iter_mut().zip(&ranks) {
+        app.totals = totals([(*rank, app.items.as_slice())]);
+    }
+    let unmatched = index.unmatched(rules);
+
+    let portfolio = totals(
+        apps.iter()
+            .zip(&ranks)
+            .map(|(app, rank)| (*rank, app.items.as_slice())),
+    );
+    let mut by_unit: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, app) in apps.iter().enumerate() {
+        by_unit
+            .entry(app.app.unit.as_deref().unwrap_or("(no unit)"))
+            .or_default()
+            .push(i);
+    }
+    let units = by_unit
+        .into_iter()
+        .map(|(unit, members)| {
+            (
+                unit.to_string(),
+                totals(
+                    members
+                        .iter()
+                        .map(|&i| (ranks[i], apps[i].items.as_slice())),
+                ),
+            )
+        })
+        .collect();
+    let (clauses, standards) = clause_reports(rules, &applicable, &apps)?;
+
+    // Apps are listed by name too: the queue sorts on (priority, app, control, obligation)
+    // as integers, computed once.
+    let mut keyed: Vec<(std::cmp::Reverse<u32>, usize, usize, usize, usize)> = apps
+        .iter()
+        .enumerate()
+        .flat_map(|(a, app)| {
+            app.items
+                .iter()
+                .enumerate()
+                .filter(|(_, item)| item.status.open())
+                .map(move |(i, item)| {
+                    (
+                        std::cmp::Reverse(item.priority),
+                        a,
+                        item.control_index,
+                        item.obligation,
+                        i,
+                    )
+                })
+        })
+        .collect();
+    keyed.sort_unstable();
+    let queue: Vec<(usize, usize)> = keyed.into_iter().map(|(_, a, _, _, i)| (a, i)).collect();
+    let entry = |&(a, i): &(usize, usize)| &apps[a].items[i];
+    let reasons = queue
+        .iter()
+        .filter(|e| {
+            entry(e).status.always_fails()
+                || options
+                    .fail_above
+                    .is_some_and(|limit| entry(e).priority > limit)
+        })
+        .map(|e| {
+            let item = entry(e);
+            format!(
+                "{} {}: {} (priority {})",
+                apps[e.0].app.name,
+                item.qualified(),
+                item.status.as_str(),
+                item.priority
+            )
+        })
+        .collect::<Vec<_>>();
+    Ok(Report {
+        rules,
+        at,
+        portfolio,
+        units,
+        apps,
+        standards,
+        clauses,
+        queue,
+        unmatched,
+        gate: Gate {
+            pass: reasons.is_empty(),
+            reasons,
+        },
+    })
+}
+
+fn totals<'i>(apps: impl IntoIterator<Item = (u32, &'i [Item<'i>])>) -> Totals {
+    let mut t = Totals::default();
+    let (mut held, mut required) = (0u64, 0u64);
+    for (rank, items) in apps {
+        t.apps += 1;
+        for item in items {
+            t.obligations += 1;
+            match item.status {
+                Status::Met => t.met += 1,
+                Status::Provided => t.provided += 1,
+                Status::Waived => t.waived += 1,
+                Status::WaiverExpired => t.waiver_expired += 1,
+                Status::Overdue => t.overdue += 1,
+                Status::Stale => t.stale += 1,
+                Status::Unmet => t.unmet += 1,
+            }
+            let weight = u64::from(item.control.weight) * u64::from(rank);
+            if item.status != Status::Waived {
+                required += weight;
+            }
+            if item.status.holds() {
+                held += weight;
+            }
+        }
+    }
+    // One decimal, so that output is stable and readable.
+    t.score = if required == 0 {
+        100.0
+    } else {
+        (1000.0 * held as f64 / required as f64).round() / 10.0
+    };
+    t
+}
+
+/// Per adopted clause: the apps that need it (the adoption's condition holds for them)
+/// and those meeting it (some control satisfying it is required of the app and all its
+/// obligations hold or are provided).
+fn clause_reports<'a>(
+    rules: &'a RuleSet,
+    applicable: &Applicability,
+    apps: &[AppReport<'a>],
+) -> Result<(Vec<ClauseReport<'a>>, Vec<StandardReport>), EngineError> {
+    let len = apps.len();
+    // Per control, the apps for which every obligation of it holds.
+    let position: BTreeMap<&str, usize> = rules
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
+    let mut holding: Vec<Bits> = applicable.required.clone();
+    for (a, app) in apps.iter().enumerate() {
+        for item in app.items.iter().filter(|i| !i.status.holds()) {
+            holding[position[item.control.name.as_str()]].clear(a);
+        }
+    }
+    let mut reports = Vec::new();
+    let mut standards: BTreeMap<&str, StandardReport> = BTreeMap::new();
+    for clause in &rules.clauses {
+        let Some(adoption) = &clause.adopted else {
+            continue;
+        };
+        let reference = clause.reference();
+        let mut needed = if adoption.when.is_empty() {
+            Bits::ones(len)
+        } else {
+            Bits::zeros(len)
+        };
+        for when in &adoption.when {
+            needed.or(&applicable.population.eval(when)?);
+        }
+        let mut met = Bits::zeros(len);
+        let mut controls = Vec::new();
+        for (c, control) in rules.controls.iter().enumerate() {
+            if control.satisfies.contains(&reference) || control.via_mappings.contains(&reference) {
+                met.or(&holding[c]);
+                controls.push(control.name.as_str());
+            }
+        }
+        met.and(&needed);
+        let standard = standards
+            .entry(clause.standard.as_str())
+            .or_insert_with(|| StandardReport {
+                standard: clause.standard.clone(),
+                clauses: 0,
+                needed: 0,
+                met: 0,
+            });
+        standard.clauses += 1;
+        standard.needed += needed.count();
+        standard.met += met.count();
+        reports.push(ClauseReport {
+            clause: reference,
+            title: clause.title.as_deref(),
+            weight: adoption.weight,
+            needed_by: needed.count(),
+            met_by: met.count(),
+            controls,
+        });
+    }
+    Ok((reports, standards.into_values().collect()))
+}
+
+/// One piece of evidence about an obligation, from a record or a scanner run.
+struct Observation<'a> {
+    collected: Date,
+    pass: bool,
+    origin: &'a str,
+    expires: Option<Date>,
+    detail: Option<String>,
+}
+
+/// The evidence and waivers of one app.
+struct AppEvidence<'a> {
+    records: BTreeMap<&'a str, Vec<&'a Evidence>>,
+    findings: Vec<(usize, &'a Finding)>,
+    scans: Vec<(usize, &'a ScanRun)>,
+    waivers: Vec<&'a Waiver>,
+}
+
+/// Evidence grouped for lookup, with what each record was used for: records used by no
+/// item are reported as unmatched.
+struct EvidenceIndex<'a> {
+    apps: BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Evidence>>>,
+    platforms: BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Evidence>>>,
+    findings: BTreeMap<&'a str, Vec<(usize, &'a Finding)>>,
+    scans: BTreeMap<&'a str, Vec<(usize, &'a ScanRun)>>,
+    waivers: BTreeMap<&'a str, Vec<&'a Waiver>>,
+    set: &'a EvidenceSet,
+    all_scans: &'a [ScanRun],
+    used_findings: BTreeSet<usize>,
+    used_scans: BTreeSet<usize>,
+    unknown: Vec<Unmatched>,
+}
+
+impl<'a> EvidenceIndex<'a> {
+    fn new(rules: &'a RuleSet, set: &'a EvidenceSet, scans: &'a [ScanRun]) -> EvidenceIndex<'a> {
+        let apps: BTreeSet<&str> = rules.apps.iter().map(|a| a.name.as_str()).collect();
+        let archetypes: BTreeSet<&str> = rules.archetypes.iter().map(|a| a.name.as_str()).collect();
+        let controls: BTreeMap<&str, &Control> = rules
+            .controls
+            .iter()
+            .map(|c| (c.name.as_str(), c))
+            .collect();
+        let mut index = EvidenceIndex {
+            apps: BTreeMap::new(),
+            platforms: BTreeMap::new(),
+            findings: BTreeMap::new(),
+            scans: BTreeMap::new(),
+            waivers: BTreeMap::new(),
+            set,
+            all_scans: scans,
+            used_findings: BTreeSet::new(),
+            used_scans: BTreeSet::new(),
+            unknown: Vec::new(),
+        };
+        for waiver in &rules.waivers {
+            index
+                .waivers
+                .entry(waiver.app.as_str())
+                .or_default()
+                .push(waiver);
+        }
+        for evidence in &set.evidence {
+            let problem = match &evidence.subject {
+                Subject::App(app) if !apps.contains(app.as_str()) => {
+                    Some(format!("unknown app `{app}`"))
+                }
+                Subject::Archetype(a) if !archetypes.contains(a.as_str()) => {
+                    Some(format!("unknown archetype `{a}`"))
+                }
+                _ => match controls.get(evidence.control.as_str()) {
+                    None => Some(format!("unknown control `{}`", evidence.control)),
+                    Some(control) => evidence
+                        .obligation
+                        .as_ref()
+                        .filter(|o| !control.obligations.iter().any(|ob| ob.name == **o))
+                        .map(|o| format!("control `{}` has no obligation `{o}`", control.name)),
+                },
+            };
+            if let Some(reason) = problem {
+                index.unknown.push(Unmatched {
+                    origin: evidence.origin.clone(),
+                    reason,
+                });
+                continue;
+            }
+            let (map, subject) = match &evidence.subject {
+                Subject::App(app) => (&mut index.apps, app.as_str()),
+                Subject::Archetype(archetype) => (&mut index.platforms, archetype.as_str()),
+            };
+            map.entry(subject)
+                .or_default()
+                .entry(evidence.control.as_str())
+                .or_default()
+                .push(evidence);
+        }
+        for (i, finding) in set.findings.iter().enumerate() {
+            if apps.contains(finding.app.as_str()) {
+                index
+                    .findings
+                    .entry(finding.app.as_str())
+                    .or_default()
+                    .push((i, finding));
+            } else {
+                index.unknown.push(Unmatched {
+                    origin: finding.origin.clone(),
+                    reason: format!("unknown app `{}`", finding.app),
+                });
+            }
+        }
+        for (i, run) in scans.iter().enumerate() {
+            if apps.contains(run.app.as_str()) {
+                index
+                    .scans
+                    .entry(run.app.as_str())
+                    .or_default()
+                    .push((i, run));
+            } else {
+                index.unknown.push(Unmatched {
+                    origin: run.origin.clone(),
+                    reason: format!("unknown app `{}`", run.app),
+                });
+            }
+        }
+        index
+    }
+
+    /// What concerns one app, looked up once for all its items.
+    fn for_app(&self, app: &str) -> AppEvidence<'a> {
+        AppEvidence {
+            records: self.apps.get(app).cloned().unwrap_or_default(),
+            findings: self.findings.get(app).cloned().unwrap_or_default(),
+            scans: self.scans.get(app).cloned().unwrap_or_default(),
+            waivers: self.waivers.get(app).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// The most recent record for an obligation (or for its whole control).
+    fn latest(
+        records: &BTreeMap<&'a str, Vec<&'a Evidence>>,
+        control: &str,
+        obligation: &str,
+    ) -> Option<&'a Evidence> {
+        records
+            .get(control)?
+            .iter()
+            .filter(|e| e.obligation.as_deref().is_none_or(|o| o == obligation))
+            .max_by(|a, b| {
+                a.collected
+                    .cmp(&b.collected)
+                    .then_with(|| a.origin.cmp(&b.origin))
+            })
+            .copied()
+    }
+
+    /// Sets an item's status from, in order: platform provision, waivers, open findings,
+    /// and the latest evidence (records or scanner runs).
+    fn judge(&mut self, item: &mut Item<'a>, app: &AppEvidence<'a>, at: Date) {
+        let control = item.control;
+        let obligation = &control.obligations[item.obligation];
+        if let Some(provider) = item.provided_by {
+            let platform = self
+                .platforms
+                .get(provider)
+                .and_then(|records| Self::latest(records, &control.name, &obligation.name));
+            item.status = match platform {
+                Some(e) if e.outcome == Outcome::Fail => {
+                    item.detail = Some(format!("the platform's evidence for `{provider}` fails"));
+                    Status::Unmet
+                }
+                _ => Status::Provided,
+            };
+            item.evidence.extend(platform.map(|e| e.origin.as_str()));
+            return;
+        }
+        if let Some(waiver) = app.waivers.iter().find(|w| {
+            w.control == control.name && w.obligation.as_ref().is_none_or(|o| *o == obligation.name)
+        }) {
+            item.waiver = Some(waiver);
+            let expires = waiver.expires.as_deref().and_then(Date::parse);
+            item.due = expires;
+            if expires.is_some_and(|e| e >= at) {
+                item.status = Status::Waived;
+            } else {
+                item.status = Status::WaiverExpired;
+                item.detail = Some(format!("waiver `{}` expired", waiver.name));
+            }
+            return;
+        }
+        // Open findings from the scans that verify this obligation.
+        let scanned_by = |tool: &str| {
+            obligation
+                .verify
+                .iter()
+                .any(|v| v.kind == "scan" && v.subject.as_deref() == Some(tool))
+        };
+        let mut open: Vec<(Date, &'a Finding)> = Vec::new();
+        for &(i, finding) in &app.findings {
+            let relevant = match &finding.control {
+                Some(named) => *named == control.name,
+                None => finding.tool.as_deref().is_some_and(scanned_by),
+            };
+            let window = control
+                .remediation
+                .get(&finding.severity)
+                .copied()
+                .or(control.due_days);
+            let (true, Some(window)) = (relevant, window) else {
+                continue;
+            };
+            self.used_findings.insert(i);
+            if finding.fixed.is_some_and(|fixed| fixed <= at) {
+                continue;
+            }
+            let due = Date::from_days_since_epoch(
+                finding.first_seen.days_since_epoch() + i64::from(window),
+            );
+            open.push((due, finding));
+        }
+        if !open.is_empty() {
+            open.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.id.cmp(&b.1.id)));
+            item.due = Some(open[0].0);
+            item.evidence
+                .extend(open.iter().map(|(_, f)| f.origin.as_str()));
+            let overdue: Vec<String> = open
+                .iter()
+                .filter(|(due, _)| *due < at)
+                .map(|(_, f)| format!("{} ({}, first seen {})", f.id, f.severity, f.first_seen))
+                .collect();
+            if overdue.is_empty() {
+                item.status = Status::Unmet;
+                item.detail = Some(format!(
+                    "{} open finding(s), first due {}",
+                    open.len(),
+                    open[0].0
+                ));
+            } else {
+                item.status = Status::Overdue;
+                item.detail = Some(format!(
+                    "past its remediation window: {}",
+                    overdue.join(", ")
+                ));
+            }
+            return;
+        }
+        // The latest of the evidence records and of the scanner runs that verify it.
+        let mut latest: Option<Observation<'a>> =
+            Self::latest(&app.records, &control.name, &obligation.name).map(|e| Observation {
+                collected: e.collected,
+                pass: e.outcome == Outcome::Pass,
+                origin: e.origin.as_str(),
+                expires: e.expires,
+                detail: e.detail.clone(),
+            });
+        for &(i, run) in &app.scans {
+            let Some(verify) = obligation
+                .verify
+                .iter()
+                .find(|v| v.kind == "scan" && v.subject.as_deref() == Some(run.tool.as_str()))
+            else {
+                continue;
+            };
+            self.used_scans.insert(i);
+            if latest
+                .as_ref()
+                .is_some_and(|seen| seen.collected > run.collected)
+            {
+                continue;
+            }
+            let failing: Vec<&str> = run
+                .failing_rules
+                .iter()
+                .filter(|r| verify.rules.is_empty() || verify.rules.contains(r))
+                .map(String::as_str)
+                .collect();
+            let detail =
+                (!failing.is_empty()).then(|| format!("failing rules: {}", failing.join(", ")));
+            latest = Some(Observation {
+                collected: run.collected,
+                pass: failing.is_empty(),
+                origin: run.origin.as_str(),
+                expires: None,
+                detail,
+            });
+        }
+        let Some(Observation {
+            collected,
+            pass,
+            origin,
+            expires,
+            detail,
+        }) = latest
+        else {
+            item.status = Status::Unmet;
+            item.detail = Some("no evidence".to_string());
+            return;
+        };
+        item.evidence.push(origin);
+        item.detail = detail;
+        if !pass {
+            let due = control
+                .due_days
+                .map(|d| Date::from_days_since_epoch(collected.days_since_epoch() + i64::from(d)));
+            item.due = due;
+            item.status = if due.is_some_and(|d| d < at) {
+                Status::Overdue
+            } else {
+                Status::Unmet
+            };
+        } else if let Some(expired) = expires.filter(|e| *e < at) {
+            item.status = Status::Stale;
+            item.detail = Some(format!("evidence expired on {expired}"));
+        } else {
+            item.status = Status::Met;
+        }
+    }
+
+    /// Records that named something unknown, and those that named known apps but matched
+    /// no obligation they must meet.
+    fn unmatched(self, rules: &RuleSet) -> Vec<Unmatched> {
+        let mut out = self.unknown;
+        for (i, run) in self.all_scans.iter().enumerate() {
+            if !self.used_scans.contains(&i) && rules.apps.iter().any(|a| a.name == run.app) {
+                out.push(Unmatched {
+                    origin: run.origin.clone(),
+                    reason: format!(
+                        "no obligation that app `{}` must meet is verified by scan `{}`",
+                        run.app, run.tool
+                    ),
+                });
+            }
+        }
+        for (i, finding) in self.set.findings.iter().enumerate() {
+            if !self.used_findings.contains(&i) && rules.apps.iter().any(|a| a.name == finding.app)
+            {
+                out.push(Unmatched {
+                    origin: finding.origin.clone(),
+                    reason: format!(
+                        "finding `{}` matches no obligation of app `{}` verified by a scan with a remediation window{}",
+                        finding.id,
+                        finding.app,
+                        finding.tool.as_ref().map(|t| format!(" (tool `{t}`)")).unwrap_or_default()
+                    ),
+                });
+            }
+        }
+        out.sort_by(|a, b| {
+            crate::clause_id::natural_cmp(&a.origin, &b.origin)
+                .then_with(|| a.reason.cmp(&b.reason))
+        });
+        out
+    }
+}

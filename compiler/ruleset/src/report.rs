@@ -1,0 +1,537 @@
+//! Writing an evaluation report: a terminal table, Markdown, JSON, JUnit XML and SARIF.
+//! Every format lists the same things in the same order and names the formulas used.
+
+use std::fmt::Write;
+
+use serde::Serialize;
+use serde::ser::Serializer;
+
+use crate::eval::{AppReport, Item, PRIORITY_FORMULA, Report, SCORE_FORMULA, Status, Totals};
+
+fn totals_line(t: &Totals) -> String {
+    format!(
+        "{} obligations: {} met, {} provided, {} waived, {} waiver-expired, {} overdue, {} stale, {} unmet; score {:.1}",
+        t.obligations,
+        t.met,
+        t.provided,
+        t.waived,
+        t.waiver_expired,
+        t.overdue,
+        t.stale,
+        t.unmet,
+        t.score
+    )
+}
+
+fn app_heading(app: &AppReport) -> String {
+    let mut facts = Vec::new();
+    if let Some(unit) = &app.app.unit {
+        facts.push(format!("unit {unit}"));
+    }
+    if let Some(owner) = &app.app.owner {
+        facts.push(format!("owner {owner}"));
+    }
+    if let Some(criticality) = app.criticality {
+        facts.push(format!("criticality {criticality}"));
+    }
+    let facts = if facts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", facts.join(", "))
+    };
+    format!("{}{facts}: score {:.1}", app.app.name, app.totals.score)
+}
+
+/// What to say about an item beside its status.
+fn detail(item: &Item) -> String {
+    match (item.provided_by, item.waiver, &item.detail) {
+        (_, _, Some(detail)) => detail.clone(),
+        (Some(by), _, None) => format!("provided by {by}"),
+        (_, Some(waiver), None) => format!("waiver {}", waiver.name),
+        _ => String::new(),
+    }
+}
+
+fn due(item: &Item) -> String {
+    item.due.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// The terminal table: per app, obligations by priority; then the portfolio.
+pub fn table(report: &Report) -> String {
+    let mut out = String::new();
+    let policy = report
+        .rules
+        .policy
+        .as_ref()
+        .map_or("(no policy)", |p| p.name.as_str());
+    let _ = writeln!(out, "policy {policy}, evaluated at {}", report.at);
+    for app in &report.apps {
+        let _ = writeln!(out, "\n{}", app_heading(app));
+        if app.items.is_empty() {
+            let _ = writeln!(out, "  no obligations apply");
+            continue;
+        }
+        let rows: Vec<[String; 5]> = app
+            .items
+            .iter()
+            .map(|i| {
+                [
+                    i.priority.to_string(),
+                    i.status.as_str().to_string(),
+                    i.qualified(),
+                    due(i),
+                    detail(i),
+                ]
+            })
+            .collect();
+        let header = ["PRIORITY", "STATUS", "OBLIGATION", "DUE", "DETAIL"];
+        let widths: Vec<usize> = (0..4)
+            .map(|c| {
+                rows.iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([header[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let line = |cells: [&str; 5]| {
+            let mut s = String::from("  ");
+            for (c, cell) in cells.iter().enumerate().take(4) {
+                let _ = write!(s, "{cell:<width$}  ", width = widths[c]);
+            }
+            s.push_str(cells[4]);
+            s.trim_end().to_string()
+        };
+        let _ = writeln!(out, "{}", line(header));
+        for row in &rows {
+            let _ = writeln!(
+                out,
+                "{}",
+                line([&row[0], &row[1], &row[2], &row[3], &row[4]])
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\nportfolio: {} apps, {}",
+        report.portfolio.apps,
+        totals_line(&report.portfolio)
+    );
+    for (unit, totals) in &report.units {
+        let _ = writeln!(
+            out,
+            "  unit {unit}: {} apps, {}",
+            totals.apps,
+            totals_line(totals)
+        );
+    }
+    for standard in &report.standards {
+        let _ = writeln!(
+            out,
+            "  standard {}: {} adopted clauses, {} of {} app needs met",
+            standard.standard, standard.clauses, standard.met, standard.needed
+        );
+    }
+    if !report.unmatched.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nevidence that matched nothing ({}):",
+            report.unmatched.len()
+        );
+        for u in &report.unmatched {
+            let _ = writeln!(out, "  {}: {}", u.origin, u.reason);
+        }
+    }
+    let _ = writeln!(out, "\n{PRIORITY_FORMULA}\n{SCORE_FORMULA}");
+    if report.gate.pass {
+        let _ = writeln!(out, "gate: pass");
+    } else {
+        let _ = writeln!(
+            out,
+            "gate: FAIL ({} obligations)",
+            report.gate.reasons.len()
+        );
+        for reason in &report.gate.reasons {
+            let _ = writeln!(out, "  {reason}");
+        }
+    }
+    out
+}
+
+fn md_escape(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+pub fn markdown(report: &Report) -> String {
+    let mut out = String::new();
+    let policy = report
+        .rules
+        .policy
+        .as_ref()
+        .map_or("(no policy)", |p| p.name.as_str());
+    let _ = writeln!(out, "# Policy `{policy}` evaluated at {}\n", report.at);
+    let _ = writeln!(
+        out,
+        "**Portfolio**: {} apps, {}\n",
+        report.portfolio.apps,
+        totals_line(&report.portfolio)
+    );
+    let _ = writeln!(
+        out,
+        "| app | unit | criticality | score | met | provided | waived | open | overdue |"
+    );
+    let _ = writeln!(
+        out,
+        "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+    );
+    for app in &report.apps {
+        let t = &app.totals;
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} | {:.1} | {} | {} | {} | {} | {} |",
+            md_escape(&app.app.name),
+            md_escape(app.app.unit.as_deref().unwrap_or("")),
+            app.criticality.unwrap_or(""),
+            t.score,
+            t.met,
+            t.provided,
+            t.waived,
+            t.unmet + t.stale + t.waiver_expired,
+            t.overdue
+        );
+    }
+    if !report.queue.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n## Work queue\n\n| priority | app | obligation | status | due |\n| ---: | --- | --- | --- | --- |"
+        );
+        for &(a, i) in &report.queue {
+            let item = &report.apps[a].items[i];
+            let _ = writeln!(
+                out,
+                "| {} | {} | `{}` | {} | {} |",
+                item.priority,
+                md_escape(&report.apps[a].app.name),
+                item.qualified(),
+                item.status.as_str(),
+                due(item)
+            );
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n## Standards\n\n| standard | adopted clauses | app needs met |\n| --- | ---: | ---: |"
+    );
+    for s in &report.standards {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} / {} |",
+            s.standard, s.clauses, s.met, s.needed
+        );
+    }
+    if !report.unmatched.is_empty() {
+        let _ = writeln!(out, "\n## Evidence that matched nothing\n");
+        for u in &report.unmatched {
+            let _ = writeln!(out, "- `{}`: {}", u.origin, md_escape(&u.reason));
+        }
+    }
+    let _ = writeln!(out, "\n*{PRIORITY_FORMULA}*\n\n*{SCORE_FORMULA}*\n");
+    let _ = write!(
+        out,
+        "**Gate**: {}",
+        if report.gate.pass { "pass\n" } else { "FAIL\n" }
+    );
+    for reason in &report.gate.reasons {
+        let _ = writeln!(out, "- {}", md_escape(reason));
+    }
+    out
+}
+
+fn xml(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// JUnit XML: a suite per app, a case per obligation; an open item is a failure, a waived
+/// one is skipped.
+pub fn junit(report: &Report) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let total: usize = report.apps.iter().map(|a| a.items.len()).sum();
+    let failed = |a: &AppReport| a.items.iter().filter(|i| i.status.open()).count();
+    let failures: usize = report.apps.iter().map(failed).sum();
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"polic eval\" tests=\"{total}\" failures=\"{failures}\">"
+    );
+    for app in &report.apps {
+        let skipped = app
+            .items
+            .iter()
+            .filter(|i| i.status == Status::Waived)
+            .count();
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{skipped}\">",
+            xml(&app.app.name),
+            app.items.len(),
+            failed(app)
+        );
+        for item in &app.items {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\"",
+                xml(&app.app.name),
+                xml(&item.qualified())
+            );
+            match item.status {
+                Status::Met | Status::Provided => out.push_str("/>\n"),
+                Status::Waived => {
+                    let waiver = item.waiver.map_or("", |w| w.name.as_str());
+                    let _ = writeln!(
+                        out,
+                        ">\n      <skipped message=\"waived by {}\"/>\n    </testcase>",
+                        xml(waiver)
+                    );
+                }
+                status => {
+                    let clauses: Vec<&str> = item.clauses().collect();
+                    let _ = writeln!(
+                        out,
+                        ">\n      <failure type=\"{}\" message=\"{}\">priority {}; clauses {}</failure>\n    </testcase>",
+                        status.as_str(),
+                        xml(&detail(item)),
+                        item.priority,
+                        xml(&clauses.join(", "))
+                    );
+                }
+            }
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// SARIF 2.1.0: one result per open item, located at the obligation in the policy source
+/// (`file:line:column`), with its control as the rule.
+pub fn sarif(report: &Report) -> serde_json::Value {
+    use serde_json::json;
+    let mut controls: Vec<&str> = report
+        .queue
+        .iter()
+        .map(|&(a, i)| report.apps[a].items[i].control.name.as_str())
+        .collect();
+    controls.sort_unstable();
+    controls.dedup();
+    let mut results = Vec::new();
+    for app in &report.apps {
+        for item in app.items.iter().filter(|i| i.status.open()) {
+            let obligation = &item.control.obligations[item.obligation];
+            let (file, line, column) = split_source(&obligation.source);
+            let clauses: Vec<&str> = item.clauses().collect();
+            let detail = detail(item);
+            results.push(json!({
+                "ruleId": item.control.name,
+                "ruleIndex": controls.iter().position(|c| *c == item.control.name).unwrap_or(0),
+                "level": if item.status.always_fails() { "error" } else { "warning" },
+                "message": { "text": format!(
+                    "{}: {} is {}{} (priority {}; clauses {})",
+                    app.app.name, item.qualified(), item.status.as_str(),
+                    if detail.is_empty() { String::new() } else { format!(": {detail}") },
+                    item.priority, clauses.join(", ")
+                ) },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": file },
+                    "region": { "startLine": line, "startColumn": column }
+                } }],
+                "properties": { "app": app.app.name, "status": item.status.as_str(), "priority": item.priority },
+            }));
+        }
+    }
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "polic",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "rules": controls.iter().map(|c| {
+                    let title = report.rules.controls.iter().find(|k| k.name == *c).and_then(|k| k.title.clone());
+                    json!({ "id": c, "shortDescription": { "text": title.unwrap_or_else(|| format!("control {c}")) } })
+                }).collect::<Vec<_>>(),
+            } },
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }]
+    })
+}
+
+/// `file:line:column` into its parts (1 for missing numbers).
+fn split_source(source: &str) -> (&str, u64, u64) {
+    let mut parts = source.rsplitn(3, ':');
+    let column = parts.next().and_then(|c| c.parse().ok());
+    let line = parts.next().and_then(|l| l.parse().ok());
+    match (parts.next(), line, column) {
+        (Some(file), Some(line), Some(column)) => (file, line, column),
+        _ => (source, 1, 1),
+    }
+}
+
+/// The report as JSON. Items are written one at a time from the compact form, so a large
+/// portfolio never exists twice in memory.
+pub fn json(report: &Report) -> String {
+    serde_json::to_string_pretty(&ReportView(report)).unwrap_or_default() + "\n"
+}
+
+struct ReportView<'r, 'a>(&'r Report<'a>);
+
+impl Serialize for ReportView<'_, '_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'v> {
+            at: String,
+            policy: Option<&'v str>,
+            priority_formula: &'static str,
+            score_formula: &'static str,
+            portfolio: &'v Totals,
+            units: Vec<Unit<'v>>,
+            apps: Vec<AppView<'v>>,
+            standards: &'v [crate::eval::StandardReport],
+            clauses: &'v [crate::eval::ClauseReport<'v>],
+            queue: Vec<Queued<'v>>,
+            unmatched: &'v [crate::eval::Unmatched],
+            gate: &'v crate::eval::Gate,
+        }
+        #[derive(Serialize)]
+        struct Unit<'v> {
+            unit: &'v str,
+            totals: &'v Totals,
+        }
+        #[derive(Serialize)]
+        struct Queued<'v> {
+            app: &'v str,
+            control: &'v str,
+            obligation: &'v str,
+            status: Status,
+            priority: u32,
+            due: Option<String>,
+        }
+        let r = self.0;
+        View {
+            at: r.at.to_string(),
+            policy: r.rules.policy.as_ref().map(|p| p.name.as_str()),
+            priority_formula: PRIORITY_FORMULA,
+            score_formula: SCORE_FORMULA,
+            portfolio: &r.portfolio,
+            units: r
+                .units
+                .iter()
+                .map(|(unit, totals)| Unit { unit, totals })
+                .collect(),
+            apps: r.apps.iter().map(AppView).collect(),
+            standards: &r.standards,
+            clauses: &r.clauses,
+            queue: r
+                .queue
+                .iter()
+                .map(|&(a, i)| {
+                    let item = &r.apps[a].items[i];
+                    Queued {
+                        app: &r.apps[a].app.name,
+                        control: &item.control.name,
+                        obligation: item.obligation_name(),
+                        status: item.status,
+                        priority: item.priority,
+                        due: item.due.map(|d| d.to_string()),
+                    }
+                })
+                .collect(),
+            unmatched: &r.unmatched,
+            gate: &r.gate,
+        }
+        .serialize(serializer)
+    }
+}
+
+struct AppView<'v>(&'v AppReport<'v>);
+
+impl Serialize for AppView<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'v> {
+            name: &'v str,
+            title: Option<&'v str>,
+            unit: Option<&'v str>,
+            owner: Option<&'v str>,
+            criticality: Option<&'v str>,
+            totals: &'v Totals,
+            items: Items<'v>,
+            source: &'v str,
+        }
+        let app = self.0;
+        View {
+            name: &app.app.name,
+            title: app.app.title.as_deref(),
+            unit: app.app.unit.as_deref(),
+            owner: app.app.owner.as_deref(),
+            criticality: app.criticality,
+            totals: &app.totals,
+            items: Items(&app.items),
+            source: &app.app.source,
+        }
+        .serialize(serializer)
+    }
+}
+
+struct Items<'v>(&'v [Item<'v>]);
+
+impl Serialize for Items<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        struct View<'v> {
+            control: &'v str,
+            obligation: &'v str,
+            status: Status,
+            priority: u32,
+            weight: u32,
+            why: Why<'v>,
+            clauses: Vec<&'v str>,
+            due: Option<String>,
+            detail: Option<&'v str>,
+            evidence: &'v [&'v str],
+            waiver: Option<&'v str>,
+            source: &'v str,
+        }
+        #[derive(Serialize)]
+        struct Why<'v> {
+            archetype: &'v str,
+            applies: String,
+            provided_by: Option<&'v str>,
+            source: &'v str,
+        }
+        serializer.collect_seq(self.0.iter().map(|item| {
+            let applies = &item.control.applies[item.line];
+            View {
+                control: &item.control.name,
+                obligation: item.obligation_name(),
+                status: item.status,
+                priority: item.priority,
+                weight: item.control.weight,
+                why: Why {
+                    archetype: item.archetype,
+                    applies: applies.to_string(),
+                    provided_by: item.provided_by,
+                    source: &applies.source,
+                },
+                clauses: item.clauses().collect(),
+                due: item.due.map(|d| d.to_string()),
+                detail: item.detail.as_deref(),
+                evidence: &item.evidence,
+                waiver: item.waiver.map(|w| w.name.as_str()),
+                source: &item.control.obligations[item.obligation].source,
+            }
+        }))
+    }
+}
