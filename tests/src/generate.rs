@@ -64,7 +64,6 @@ pub fn workspace(lines: usize) -> Vec<(String, String)> {
     files
 }
 
-
 /// A portfolio for evaluation benchmarks: `controls` controls with varied conditions over
 /// four archetypes, and `apps` apps with varied facts. One file per kind.
 pub fn portfolio(apps: usize, controls: usize) -> Vec<(String, String)> {
