@@ -280,14 +280,7 @@ proptest! {
         prop_assert!(errors.is_empty(), "{errors:#?}\n{text}");
         let model = polic_sema::model::model(&db, workspace);
         let rules = polic_sema::build::rule_set(&db, workspace);
-        let candidates: Vec<_> = rules
-            .apps
-            .iter()
-            .map(|a| polic_ruleset::eval::Candidate {
-                archetypes: a.archetypes.clone(),
-                facts: polic_ruleset::eval::effective_facts(rules, &a.archetypes, &a.facts),
-            })
-            .collect();
+        let candidates = polic_ruleset::eval::candidates(rules);
         let engine = polic_ruleset::eval::applicability(rules, &candidates).expect("evaluates");
         for (c, control) in rules.controls.iter().enumerate() {
             for (a, app) in rules.apps.iter().enumerate() {

@@ -2,7 +2,7 @@
 //! a portfolio, and building the rule set of a large workspace.
 //! `cargo bench -p polic-tests --bench eval`.
 
-use polic_ruleset::eval::{self, Candidate, Options};
+use polic_ruleset::eval::{self, Options};
 use polic_ruleset::evidence::EvidenceSet;
 use polic_sema::Database;
 
@@ -23,14 +23,7 @@ fn rules(apps: usize, controls: usize) -> polic_ruleset::RuleSet {
 #[divan::bench(args = [(1_000, 100), (10_000, 1_000)], sample_count = 10)]
 fn decisions(bencher: divan::Bencher, (apps, controls): (usize, usize)) {
     let rules = rules(apps, controls);
-    let candidates: Vec<Candidate> = rules
-        .apps
-        .iter()
-        .map(|a| Candidate {
-            archetypes: a.archetypes.clone(),
-            facts: eval::effective_facts(&rules, &a.archetypes, &a.facts),
-        })
-        .collect();
+    let candidates = eval::candidates(&rules);
     bencher
         .counter(divan::counter::ItemsCount::new(apps * controls))
         .bench(|| eval::applicability(&rules, &candidates).expect("evaluates"));

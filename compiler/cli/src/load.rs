@@ -92,17 +92,7 @@ fn read(path: &Path, shown: &str, imported: bool, loaded: &mut Loaded) -> Option
             // A missing import target is reported by the checker, at the import.
             if !(imported && error.kind() == std::io::ErrorKind::NotFound) {
                 loaded.io_error = true;
-                loaded.problems.push(Diagnostic::new(
-                    Code::UnreadableFile,
-                    format!("cannot read `{shown}`: {}", io_reason(&error)),
-                    Located {
-                        file: shown.to_string(),
-                        span: Span::default(),
-                    },
-                ));
-                loaded
-                    .problem_texts
-                    .insert(shown.to_string(), String::new());
+                unreadable(loaded, shown, &io_reason(&error));
             }
             return None;
         }
@@ -110,17 +100,7 @@ fn read(path: &Path, shown: &str, imported: bool, loaded: &mut Loaded) -> Option
     match String::from_utf8(bytes) {
         Ok(text) if text.len() < u32::MAX as usize => Some(text),
         Ok(_) => {
-            loaded.problems.push(Diagnostic::new(
-                Code::UnreadableFile,
-                format!("cannot read `{shown}`: larger than 4 GiB"),
-                Located {
-                    file: shown.to_string(),
-                    span: Span::default(),
-                },
-            ));
-            loaded
-                .problem_texts
-                .insert(shown.to_string(), String::new());
+            unreadable(loaded, shown, "larger than 4 GiB");
             None
         }
         Err(error) => {
@@ -142,6 +122,21 @@ fn read(path: &Path, shown: &str, imported: bool, loaded: &mut Loaded) -> Option
             None
         }
     }
+}
+
+/// Records a file that exists but cannot be used.
+fn unreadable(loaded: &mut Loaded, shown: &str, reason: &str) {
+    loaded.problems.push(Diagnostic::new(
+        Code::UnreadableFile,
+        format!("cannot read `{shown}`: {reason}"),
+        Located {
+            file: shown.to_string(),
+            span: Span::default(),
+        },
+    ));
+    loaded
+        .problem_texts
+        .insert(shown.to_string(), String::new());
 }
 
 fn io_reason(error: &std::io::Error) -> String {

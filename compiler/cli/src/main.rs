@@ -62,6 +62,8 @@ enum Command {
         /// A module name, as in `import std.NAME`.
         name: Option<String>,
     },
+    /// Run the language server over stdio.
+    Lsp,
 }
 
 #[derive(clap::Args)]
@@ -95,6 +97,13 @@ fn main() -> ExitCode {
             [] => exit::USAGE,
         },
         Command::Stdlib { name } => stdlib(name.as_deref()),
+        Command::Lsp => match polic_lsp::run_stdio() {
+            Ok(()) => exit::CLEAN,
+            Err(error) => {
+                eprintln!("error: cannot start the language server: {error}");
+                exit::USAGE
+            }
+        },
     };
     ExitCode::from(code)
 }

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use polic_diagnostics::{
     Code, ColorChoice, Diagnostic, LineIndex, Located, Severity, render_terminal,
 };
+use polic_ruleset::report::xml;
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -275,14 +276,6 @@ fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
     out
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
 /// JUnit XML: one test case per checked file, failing with its errors (and warnings, which
 /// are listed as failures of type `warning` so CI dashboards show them).
 fn junit(diagnostics: &[Diagnostic], texts: &Texts) -> String {
@@ -311,7 +304,7 @@ fn junit(diagnostics: &[Diagnostic], texts: &Texts) -> String {
     for (file, ds) in &by_file {
         out.push_str(&format!(
             "    <testcase classname=\"polic\" name=\"{}\"",
-            xml_escape(file)
+            xml(file)
         ));
         if !failing(ds) {
             out.push_str("/>\n");
@@ -323,11 +316,11 @@ fn junit(diagnostics: &[Diagnostic], texts: &Texts) -> String {
             out.push_str(&format!(
                 "      <failure type=\"{}\" message=\"{}\">{}:{line}:{column}: {}[{}] {}</failure>\n",
                 d.severity.as_str(),
-                xml_escape(&d.message),
-                xml_escape(file),
+                xml(&d.message),
+                xml(file),
                 d.severity.as_str(),
                 d.code.as_str(),
-                xml_escape(&d.message),
+                xml(&d.message),
             ));
         }
         out.push_str("    </testcase>\n");

@@ -3,6 +3,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use polic_ruleset::report::xml;
 use polic_ruleset::testing::{self, TestOutcome};
 
 use crate::compile::{self, Color};
@@ -82,12 +83,6 @@ fn human(outcomes: &[TestOutcome]) -> String {
 }
 
 fn junit(outcomes: &[TestOutcome]) -> String {
-    let xml = |s: &str| {
-        s.replace('&', "&amp;")
-            .replace('<', "&lt;")
-            .replace('>', "&gt;")
-            .replace('"', "&quot;")
-    };
     let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out += &format!(

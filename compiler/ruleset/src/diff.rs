@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::engine::EngineError;
-use crate::eval::{Candidate, applicability, effective_facts};
+use crate::eval::{applicability, candidates};
 use crate::schema::RuleSet;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
@@ -44,14 +44,7 @@ impl Diff {
 
 /// Each app's required obligations.
 fn obligations(rules: &RuleSet) -> Result<BTreeMap<String, BTreeSet<String>>, EngineError> {
-    let candidates: Vec<Candidate> = rules
-        .apps
-        .iter()
-        .map(|a| Candidate {
-            archetypes: a.archetypes.clone(),
-            facts: effective_facts(rules, &a.archetypes, &a.facts),
-        })
-        .collect();
+    let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let mut out: BTreeMap<String, BTreeSet<String>> = rules
         .apps

@@ -223,6 +223,18 @@ pub fn effective_facts(
     facts
 }
 
+/// The rule set's apps as candidates.
+pub fn candidates(rules: &RuleSet) -> Vec<Candidate> {
+    rules
+        .apps
+        .iter()
+        .map(|app| Candidate {
+            archetypes: app.archetypes.clone(),
+            facts: effective_facts(rules, &app.archetypes, &app.facts),
+        })
+        .collect()
+}
+
 /// Decides which controls apply to which candidates.
 pub fn applicability(
     rules: &RuleSet,
@@ -301,14 +313,7 @@ pub fn evaluate<'a>(
     options: &Options,
 ) -> Result<Report<'a>, EngineError> {
     let at = options.at;
-    let candidates: Vec<Candidate> = rules
-        .apps
-        .iter()
-        .map(|app| Candidate {
-            archetypes: app.archetypes.clone(),
-            facts: effective_facts(rules, &app.archetypes, &app.facts),
-        })
-        .collect();
+    let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let mut index = EvidenceIndex::new(rules, evidence, scans);
 

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use crate::clause_id;
 use crate::engine::EngineError;
-use crate::eval::{Candidate, applicability, effective_facts};
+use crate::eval::{Candidate, applicability, candidates, effective_facts};
 use crate::schema::{Clause, Control, RuleSet};
 
 /// What can be explained.
@@ -227,14 +227,7 @@ fn control_trace(rules: &RuleSet, control: &Control) -> String {
 
 /// The apps of the rule set that must meet a control.
 pub fn required_apps(rules: &RuleSet, control: &str) -> Result<Vec<String>, EngineError> {
-    let candidates: Vec<Candidate> = rules
-        .apps
-        .iter()
-        .map(|a| Candidate {
-            archetypes: a.archetypes.clone(),
-            facts: effective_facts(rules, &a.archetypes, &a.facts),
-        })
-        .collect();
+    let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let Some(index) = rules.controls.iter().position(|c| c.name == control) else {
         return Ok(Vec::new());

@@ -59,11 +59,7 @@ fn due(item: &Item) -> String {
 /// The terminal table: per app, obligations by priority; then the portfolio.
 pub fn table(report: &Report) -> String {
     let mut out = String::new();
-    let policy = report
-        .rules
-        .policy
-        .as_ref()
-        .map_or("(no policy)", |p| p.name.as_str());
+    let policy = policy_name(report);
     let _ = writeln!(out, "policy {policy}, evaluated at {}", report.at);
     for app in &report.apps {
         let _ = writeln!(out, "\n{}", app_heading(app));
@@ -158,17 +154,21 @@ pub fn table(report: &Report) -> String {
     out
 }
 
+fn policy_name<'r>(report: &'r Report) -> &'r str {
+    report
+        .rules
+        .policy
+        .as_ref()
+        .map_or("(no policy)", |p| p.name.as_str())
+}
+
 fn md_escape(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
 }
 
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
-    let policy = report
-        .rules
-        .policy
-        .as_ref()
-        .map_or("(no policy)", |p| p.name.as_str());
+    let policy = policy_name(report);
     let _ = writeln!(out, "# Policy `{policy}` evaluated at {}\n", report.at);
     let _ = writeln!(
         out,
@@ -247,7 +247,8 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
-fn xml(text: &str) -> String {
+/// Text escaped for XML attributes and content.
+pub fn xml(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

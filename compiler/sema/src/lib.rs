@@ -25,33 +25,47 @@ pub use model::Model;
 /// Every diagnostic of the workspace, located, with the policy's lint levels applied, in a
 /// stable order (file, position, code).
 pub fn check(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
-    let files = index::files_in_scope(db, workspace);
     let model = model::model(db, workspace);
     let mut out: Vec<Diagnostic> = Vec::new();
-    for &file in files {
-        let path = file.path(db);
-        out.extend(
-            parse(db, file)
-                .errors
-                .iter()
-                .cloned()
-                .map(|d| d.in_file(path)),
-        );
-        out.extend(
-            lower::lower_file(db, workspace, file)
-                .diagnostics
-                .iter()
-                .cloned()
-                .map(|d| locate(db, d)),
-        );
+    for &file in index::files_in_scope(db, workspace) {
+        out.extend(file_diagnostics(db, workspace, file));
     }
     out.extend(model.diagnostics.iter().cloned().map(|d| locate(db, d)));
     let lints = model
         .policy
         .as_ref()
-        .map(|p| p.lints.clone())
+        .map(|p| p.lints.as_slice())
         .unwrap_or_default();
-    let mut out: Vec<Diagnostic> = out
+    finish(out, lints)
+}
+
+/// A file's own diagnostics, before lint levels: its syntax errors and what resolving it
+/// found. They need no workspace model.
+pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Diagnostic> {
+    let path = file.path(db);
+    let mut out: Vec<Diagnostic> = parse(db, file)
+        .errors
+        .iter()
+        .cloned()
+        .map(|d| d.in_file(path))
+        .collect();
+    out.extend(
+        lower::lower_file(db, workspace, file)
+            .diagnostics
+            .iter()
+            .cloned()
+            .map(|d| locate(db, d)),
+    );
+    out
+}
+
+/// Applies a policy's lint levels (dropping allowed lints) and puts diagnostics in their
+/// stable order.
+pub fn finish(
+    diagnostics: Vec<Diagnostic>,
+    lints: &[(polic_diagnostics::Code, Lint)],
+) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = diagnostics
         .into_iter()
         .filter_map(
             |d| match lints.iter().rev().find(|(code, _)| *code == d.code) {

@@ -140,6 +140,31 @@ impl Model {
         None
     }
 
+    /// A typed value as written in the source.
+    pub fn show_value(&self, fact: &str, value: &FactValue) -> String {
+        let variants = self
+            .facts
+            .get(fact)
+            .map(|(ty, _)| ty.variants())
+            .unwrap_or_default();
+        let variant = |i: &u32| {
+            variants
+                .get(*i as usize)
+                .cloned()
+                .unwrap_or_else(|| i.to_string())
+        };
+        match value {
+            FactValue::Enum(i) => variant(i),
+            FactValue::Set(items) => format!(
+                "{{{}}}",
+                items.iter().map(variant).collect::<Vec<_>>().join(", ")
+            ),
+            FactValue::Bool(b) => b.to_string(),
+            FactValue::Int(n) => n.to_string(),
+            FactValue::Str(s) => format!("{s:?}"),
+        }
+    }
+
     pub fn app_requirement(&self, app: &App, control: &Control) -> Option<Requirement> {
         let archetypes: Vec<&str> = app.archetypes.iter().map(|(a, _)| a.as_str()).collect();
         self.requirement(&archetypes, &self.app_facts(app), control)
@@ -456,7 +481,7 @@ impl Builder<'_> {
                                 format!("app `{}` sets fact `{fact}` differently from its archetype `{by}`", app.def.name),
                                 *loc,
                             )
-                            .with_label(format!("`{by}` fixes `{fact}` to {}", self.show_value(fact, fixed)))
+                            .with_label(format!("`{by}` fixes `{fact}` to `{}`", self.model.show_value(fact, fixed)))
                             .with_help("an archetype's facts hold for all its apps: choose another archetype, or remove this line"),
                         );
                     }
@@ -464,31 +489,6 @@ impl Builder<'_> {
             }
         }
         self.model.diagnostics.extend(diagnostics);
-    }
-
-    fn show_value(&self, fact: &str, value: &FactValue) -> String {
-        let variants = self
-            .model
-            .facts
-            .get(fact)
-            .map(|(ty, _)| ty.variants().to_vec())
-            .unwrap_or_default();
-        let variant = |i: &u32| {
-            variants
-                .get(*i as usize)
-                .cloned()
-                .unwrap_or_else(|| i.to_string())
-        };
-        match value {
-            FactValue::Enum(i) => format!("`{}`", variant(i)),
-            FactValue::Set(items) => format!(
-                "`{{{}}}`",
-                items.iter().map(variant).collect::<Vec<_>>().join(", ")
-            ),
-            FactValue::Bool(b) => format!("`{b}`"),
-            FactValue::Int(n) => format!("`{n}`"),
-            FactValue::Str(s) => format!("`{s:?}`"),
-        }
     }
 
     /// Controls that can apply to no archetype, and archetypes providing controls that do

@@ -1,0 +1,33 @@
+//! IDE analyses over the polic database: hover, navigation, rename, completion, semantic
+//! highlighting, folding, code lenses, inlay hints and quick fixes. Every function takes the
+//! database, the workspace and byte offsets, and returns plain data with byte offsets; the
+//! language server (`lsp/`) turns them into protocol types and editor positions.
+
+pub mod completion;
+pub mod fixes;
+pub mod highlight;
+pub mod hover;
+pub mod index;
+pub mod lens;
+pub mod nav;
+
+use polic_diagnostics::LineIndex;
+use polic_sema::{Db, File};
+
+pub use completion::{CompletionItem, CompletionKind, Completions, completions};
+pub use fixes::{Fix, code_actions, diagnostics_by_path, file_diagnostics, model_diagnostic_paths};
+pub use highlight::{Fold, FoldKind, Highlight, HighlightKind, folding_ranges, highlights};
+pub use hover::{Hover, hover};
+pub use index::{Definition, Occurrence, Symbol, file_index};
+pub use lens::{InlayHint, Lens, code_lenses, inlay_hints};
+pub use nav::{
+    FileSpan, RenameError, Target, WorkspaceSymbol, document_symbols, goto_definition,
+    prepare_rename, references, rename, workspace_symbols,
+};
+
+/// A file's line starts, memoised: the language server converts every position it sends
+/// or receives through it.
+#[salsa::tracked(returns(ref))]
+pub fn line_index(db: &dyn Db, file: File) -> LineIndex {
+    LineIndex::new(file.text(db))
+}

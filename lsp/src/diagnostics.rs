@@ -1,0 +1,121 @@
+//! polic diagnostics as LSP diagnostics: code, severity, a message with its label, notes,
+//! help and did-you-mean, related information from secondary labels, the code's explanation
+//! in `data`, and a `codeDescription` link when the client configured where the docs are.
+
+use polic_diagnostics::{Code, Severity};
+use serde_json::json;
+use tower_lsp_server::gen_lsp_types::{
+    self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, DiagnosticTag,
+    Location, Uri,
+};
+
+use crate::convert;
+use crate::state::Snapshot;
+
+/// Every workspace file's diagnostics (empty lists included, so that fixed files are
+/// cleared), with the version of the document they were computed for.
+pub fn compute(s: &Snapshot) -> Vec<(Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
+    let mut by_path = polic_ide::diagnostics_by_path(&s.db, s.workspace);
+    let mut out = Vec::new();
+    for (path, doc) in &s.files.docs {
+        let diagnostics = by_path.remove(path).unwrap_or_default();
+        out.push((
+            Uri(doc.uri.clone()),
+            doc.version,
+            convert_all(s, &diagnostics),
+        ));
+    }
+    // What is left points into the standard library.
+    for (path, diagnostics) in by_path {
+        out.push((s.uri_of_path(&path), None, convert_all(s, &diagnostics)));
+    }
+    out
+}
+
+/// One file's own diagnostics (see [`polic_ide::file_diagnostics`]), ready before the
+/// workspace model after an edit.
+pub fn compute_file(s: &Snapshot, file: polic_sema::File) -> Vec<lsp::Diagnostic> {
+    convert_all(s, &polic_ide::file_diagnostics(&s.db, s.workspace, file))
+}
+
+fn convert_all(
+    s: &Snapshot,
+    diagnostics: &[polic_diagnostics::Diagnostic],
+) -> Vec<lsp::Diagnostic> {
+    diagnostics.iter().filter_map(|d| to_lsp(s, d)).collect()
+}
+
+/// The range of a located span, in its own file's text.
+fn located_range(s: &Snapshot, at: &polic_diagnostics::Located) -> Option<lsp::Range> {
+    let file = s.file_of_path(&at.file)?;
+    let text = file.text(&s.db);
+    Some(convert::range(
+        text,
+        polic_ide::line_index(&s.db, file),
+        at.span,
+        s.encoding,
+    ))
+}
+
+pub fn to_lsp(s: &Snapshot, d: &polic_diagnostics::Diagnostic) -> Option<lsp::Diagnostic> {
+    let range = located_range(s, &d.primary.at)?;
+    let mut message = d.message.clone();
+    if !d.primary.message.is_empty() {
+        message.push_str(&format!("\n{}", d.primary.message));
+    }
+    for note in &d.notes {
+        message.push_str(&format!("\nnote: {note}"));
+    }
+    if let Some(help) = &d.help {
+        message.push_str(&format!("\nhelp: {help}"));
+    }
+    for suggestion in &d.suggestions {
+        message.push_str(&format!(
+            "\nhelp: did you mean `{}`?",
+            suggestion.replacement
+        ));
+    }
+    let related: Vec<DiagnosticRelatedInformation> = d
+        .secondary
+        .iter()
+        .filter_map(|label| {
+            Some(DiagnosticRelatedInformation {
+                location: Location {
+                    uri: s.uri_of_path(&label.at.file),
+                    range: located_range(s, &label.at)?,
+                },
+                message: label.message.clone(),
+            })
+        })
+        .collect();
+    let tags = match d.code {
+        Code::Unused => Some(vec![DiagnosticTag::Unnecessary]),
+        Code::WithdrawnClause => Some(vec![DiagnosticTag::Deprecated]),
+        _ => None,
+    };
+    let code_description = s
+        .config
+        .diagnostics_base_url
+        .as_ref()
+        .map(|base| CodeDescription {
+            href: Uri(format!("{base}#{}", d.code.as_str().to_lowercase())),
+        });
+    Some(lsp::Diagnostic {
+        range,
+        severity: Some(match d.severity {
+            Severity::Error => DiagnosticSeverity::Error,
+            Severity::Warning => DiagnosticSeverity::Warning,
+            Severity::Hint => DiagnosticSeverity::Hint,
+        }),
+        code: Some(lsp::Code::String(d.code.as_str().to_string())),
+        code_description,
+        source: Some("polic".to_string()),
+        message: lsp::Message::String(message),
+        tags,
+        related_information: (!related.is_empty()).then_some(related),
+        data: Some(json!({
+            "name": d.code.name(),
+            "explanation": d.code.doc(),
+        })),
+    })
+}

@@ -1,0 +1,62 @@
+//! The polic language server, started by `polic lsp`. The only crate that names LSP types:
+//! analyses live in `polic-ide` and speak byte offsets; this crate converts positions
+//! (UTF-8 or UTF-16, as negotiated), URIs and results, and keeps the salsa database in step
+//! with the editor and the disk. See `server.rs` for the concurrency rules it follows.
+//!
+//! `initializationOptions` (all optional):
+//! - `diagnosticsBaseUrl`: where docs/diagnostics.md is published; diagnostics then link
+//!   their code to `BASE#p0102`. Without it they carry the explanation in `data.explanation`.
+//! - `diagnosticsDelayMs`: how long to wait after a change before checking (default 25).
+//!
+//! Beyond the standard requests: `polic/stdlib` (`{ "uri": "polic-stdlib:///NAME.polic" }`)
+//! returns a standard-library module's text, for go to definition into it; clients on LSP
+//! 3.18 can use `workspace/textDocumentContent` instead.
+
+mod convert;
+mod diagnostics;
+mod handlers;
+mod server;
+mod state;
+mod transport;
+
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite};
+use tower_lsp_server::{LspService, Server};
+
+/// How many requests and notifications may be in progress at once. Requests wait on
+/// blocking threads, so a few slow ones must not hold up the notifications behind them.
+const CONCURRENCY: usize = 32;
+
+/// Serves the protocol over a pair of streams until the client sends `exit` or closes its
+/// end.
+pub async fn serve<I, O>(input: I, output: O)
+where
+    I: AsyncRead + Unpin + Send + 'static,
+    O: AsyncWrite,
+{
+    let (service, socket) = LspService::build(server::Backend::new)
+        .custom_method("polic/stdlib", server::Backend::stdlib)
+        .custom_method(transport::MALFORMED, server::Backend::malformed)
+        .finish();
+    // Messages are checked before tower-lsp-server reads them (see transport.rs).
+    let (checked, to_server) = tokio::io::duplex(1 << 16);
+    let guard = tokio::spawn(transport::filter(input, to_server));
+    Server::new(checked, output, socket)
+        .concurrency_level(CONCURRENCY)
+        .serve(service)
+        .await;
+    guard.abort();
+}
+
+/// Serves the protocol over standard input and output. Errors only if the runtime cannot
+/// start.
+pub fn run_stdio() -> std::io::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // A check still running on a blocking thread must not keep the process alive.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(())
+}

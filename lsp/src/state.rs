@@ -1,0 +1,340 @@
+//! The server's state: the salsa database, the workspace input and which document each
+//! file comes from. Only notifications change it, under a lock and before any `.await`;
+//! requests work on a [`Snapshot`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use polic_sema::{Database, File, Origin, Workspace};
+use polic_syntax::ast::Date;
+use salsa::Setter;
+use tower_lsp_server::gen_lsp_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::convert::{self, Encoding};
+
+/// What the client configured in `initializationOptions`.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Config {
+    /// Where docs/diagnostics.md is published: diagnostic codes link to `BASE#p0102`.
+    pub diagnostics_base_url: Option<String>,
+    /// How long to wait after a change before checking, in milliseconds.
+    pub diagnostics_delay_ms: Option<u64>,
+}
+
+/// One workspace file: on disk, open in the editor, or both.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub file: File,
+    /// The URI the client uses for it.
+    pub uri: String,
+    /// The editor's version while the document is open.
+    pub version: Option<i32>,
+}
+
+/// Which file each path is; shared by snapshots and replaced on change.
+#[derive(Debug, Clone, Default)]
+pub struct Files {
+    /// Workspace files by path (for non-file URIs, the URI itself).
+    pub docs: BTreeMap<String, Doc>,
+    /// Standard-library modules by name.
+    pub stdlib: BTreeMap<String, File>,
+}
+
+/// A consistent view for one request: a clone of the database handle and what it needs to
+/// map URIs. Never held across an `.await`: a write waits until every clone is dropped.
+#[derive(Clone)]
+pub struct Snapshot {
+    pub db: Database,
+    pub workspace: Workspace,
+    pub files: Arc<Files>,
+    pub encoding: Encoding,
+    pub config: Arc<Config>,
+    /// Whether the client takes ordered `documentChanges` in workspace edits.
+    pub document_changes: bool,
+}
+
+impl Snapshot {
+    /// The file a URI names: a workspace document or a standard-library module.
+    pub fn file(&self, uri: &Uri) -> Option<File> {
+        let uri = uri.0.as_str();
+        if let Some(module) = convert::stdlib_module(uri) {
+            return self.files.stdlib.get(module).copied();
+        }
+        self.files.docs.get(&path_of(uri)).map(|doc| doc.file)
+    }
+
+    /// The URI the client knows a file by.
+    pub fn uri(&self, file: File) -> Uri {
+        self.uri_of_path(file.path(&self.db))
+    }
+
+    pub fn uri_of_path(&self, path: &str) -> Uri {
+        if let Some(module) = path
+            .strip_prefix("<stdlib>/")
+            .and_then(|p| p.strip_suffix(".polic"))
+        {
+            return Uri(convert::stdlib_uri(module));
+        }
+        match self.files.docs.get(path) {
+            Some(doc) => Uri(doc.uri.clone()),
+            None => Uri(convert::path_to_uri(path)),
+        }
+    }
+
+    pub fn file_of_path(&self, path: &str) -> Option<File> {
+        if let Some(doc) = self.files.docs.get(path) {
+            return Some(doc.file);
+        }
+        let module = path.strip_prefix("<stdlib>/")?.strip_suffix(".polic")?;
+        self.files.stdlib.get(module).copied()
+    }
+}
+
+/// The path a URI's file is known by: its file-system path, or the URI itself when it is
+/// not a `file:` URI (an unsaved buffer).
+pub fn path_of(uri: &str) -> String {
+    convert::uri_to_path(uri).unwrap_or_else(|| uri.to_string())
+}
+
+pub struct State {
+    pub db: Database,
+    pub workspace: Workspace,
+    pub files: Arc<Files>,
+    pub roots: Vec<PathBuf>,
+    pub encoding: Encoding,
+    pub config: Arc<Config>,
+    pub document_changes: bool,
+    /// Whether the client lets the server register file watchers.
+    pub watch_files: bool,
+}
+
+impl State {
+    pub fn new(today: Date) -> State {
+        let db = Database::default();
+        let workspace = db.workspace(Vec::new(), today);
+        let stdlib = workspace
+            .stdlib(&db)
+            .iter()
+            .map(|(name, file)| (name.clone(), *file))
+            .collect();
+        State {
+            db,
+            workspace,
+            files: Arc::new(Files {
+                docs: BTreeMap::new(),
+                stdlib,
+            }),
+            roots: Vec::new(),
+            encoding: Encoding::Utf16,
+            config: Arc::default(),
+            document_changes: false,
+            watch_files: false,
+        }
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot {
+            db: self.db.clone(),
+            workspace: self.workspace,
+            files: self.files.clone(),
+            encoding: self.encoding,
+            config: self.config.clone(),
+            document_changes: self.document_changes,
+        }
+    }
+
+    /// Moves the date waivers are judged against, when the day has changed.
+    pub fn set_today(&mut self, today: Date) {
+        if *self.workspace.today(&self.db) != today {
+            self.workspace.set_today(&mut self.db).to(today);
+        }
+    }
+
+    fn set_text(&mut self, file: File, text: String) {
+        if *file.text(&self.db) != text {
+            file.set_text(&mut self.db).to(text);
+        }
+    }
+
+    /// Adds a file; [`State::sync_members`] then updates the workspace input.
+    fn add(&mut self, path: String, uri: String, text: String, version: Option<i32>) {
+        let file = File::new(&self.db, path.clone(), text, Origin::Workspace);
+        Arc::make_mut(&mut self.files)
+            .docs
+            .insert(path, Doc { file, uri, version });
+    }
+
+    fn remove(&mut self, path: &str) {
+        Arc::make_mut(&mut self.files).docs.remove(path);
+    }
+
+    /// Sets the workspace's files when they changed, sorted by path: the first definition
+    /// of a name is the one in the first file, as in `polic check`.
+    fn sync_members(&mut self) {
+        let files: Vec<File> = self.files.docs.values().map(|doc| doc.file).collect();
+        if *self.workspace.files(&self.db) != files {
+            self.workspace.set_files(&mut self.db).to(files);
+        }
+    }
+
+    /// The editor opened a document: its text overrides the disk's.
+    pub fn open(&mut self, uri: &Uri, text: String, version: i32) {
+        let path = path_of(uri.0.as_str());
+        match self.files.docs.get(&path).map(|doc| doc.file) {
+            Some(file) => {
+                self.set_text(file, text);
+                let doc = Arc::make_mut(&mut self.files)
+                    .docs
+                    .get_mut(&path)
+                    .expect("document listed above");
+                doc.version = Some(version);
+                doc.uri = uri.0.as_str().to_string();
+            }
+            None => self.add(path, uri.0.as_str().to_string(), text, Some(version)),
+        }
+        self.sync_members();
+    }
+
+    /// Applies the editor's changes in order; ranges are in the negotiated encoding.
+    pub fn change(
+        &mut self,
+        uri: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) {
+        let path = path_of(uri.0.as_str());
+        let Some(file) = self.files.docs.get(&path).map(|doc| doc.file) else {
+            return;
+        };
+        let mut text = file.text(&self.db).clone();
+        for change in changes {
+            match change {
+                TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(whole) => {
+                    text = whole.text;
+                }
+                TextDocumentContentChangeEvent::TextDocumentContentChangePartial(partial) => {
+                    let index = polic_diagnostics::LineIndex::new(&text);
+                    let span = convert::span(&text, &index, partial.range, self.encoding);
+                    text.replace_range(span.range(), &partial.text);
+                }
+            }
+        }
+        self.set_text(file, text);
+        if let Some(doc) = Arc::make_mut(&mut self.files).docs.get_mut(&path) {
+            doc.version = Some(version);
+        }
+    }
+
+    /// The editor closed a document: the disk's text takes over again, or, for a file not
+    /// on disk under a workspace folder, it leaves the workspace.
+    pub fn close(&mut self, uri: &Uri, on_disk: Option<String>) {
+        let path = path_of(uri.0.as_str());
+        match on_disk {
+            Some(text) if self.in_roots(&path) => {
+                if let Some(file) = self.files.docs.get(&path).map(|doc| doc.file) {
+                    self.set_text(file, text);
+                }
+                if let Some(doc) = Arc::make_mut(&mut self.files).docs.get_mut(&path) {
+                    doc.version = None;
+                }
+            }
+            _ => self.remove(&path),
+        }
+        self.sync_members();
+    }
+
+    /// Files changed on disk (`None`: deleted). Open documents keep the editor's text.
+    pub fn disk_changed(&mut self, changes: Vec<(PathBuf, Option<String>)>) {
+        for (path, text) in changes {
+            self.disk_changed_one(&path, text);
+        }
+        self.sync_members();
+    }
+
+    fn disk_changed_one(&mut self, path: &Path, text: Option<String>) {
+        let key = path.to_string_lossy().into_owned();
+        let open = self
+            .files
+            .docs
+            .get(&key)
+            .is_some_and(|doc| doc.version.is_some());
+        if open {
+            return;
+        }
+        match (self.files.docs.get(&key).map(|doc| doc.file), text) {
+            (Some(file), Some(text)) => self.set_text(file, text),
+            (None, Some(text)) => self.add(key.clone(), convert::path_to_uri(&key), text, None),
+            (Some(_), None) => self.remove(&key),
+            (None, None) => {}
+        }
+    }
+
+    fn in_roots(&self, path: &str) -> bool {
+        self.roots
+            .iter()
+            .any(|root| Path::new(path).starts_with(root))
+    }
+
+    pub fn add_root(&mut self, root: PathBuf, files: Vec<(PathBuf, String)>) {
+        self.roots.push(root);
+        self.disk_changed(
+            files
+                .into_iter()
+                .map(|(path, text)| (path, Some(text)))
+                .collect(),
+        );
+    }
+
+    /// Forgets a workspace folder's files, except open documents.
+    pub fn remove_root(&mut self, root: &Path) {
+        self.roots.retain(|r| r != root);
+        let gone: Vec<String> = self
+            .files
+            .docs
+            .iter()
+            .filter(|(path, doc)| {
+                doc.version.is_none() && Path::new(path).starts_with(root) && !self.in_roots(path)
+            })
+            .map(|(path, _)| path.clone())
+            .collect();
+        for path in gone {
+            self.remove(&path);
+        }
+        self.sync_members();
+    }
+}
+
+/// Every `*.polic` file under a folder with its text, skipping hidden directories and
+/// build output (as `polic check` does), in sorted order.
+pub fn scan(root: &Path) -> Vec<(PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if path.is_dir() {
+                if !name.starts_with('.') && name != "target" && name != "node_modules" {
+                    stack.push(path);
+                }
+            } else if name.ends_with(".polic")
+                && let Some(text) = read(&path)
+            {
+                out.push((path, text));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A file's text, if it can be read as UTF-8.
+pub fn read(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok()
+}
