@@ -1,6 +1,10 @@
 //! Cold check of generated workspaces: a fresh database, every file parsed, resolved and
 //! checked. `cargo bench -p polic-tests --bench check`; sizes in lines.
 
+/// The allocator the `polic` binary ships with, so that figures match what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use polic_sema::Database;
 
 fn main() {

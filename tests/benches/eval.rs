@@ -2,6 +2,10 @@
 //! a portfolio, and building the rule set of a large workspace.
 //! `cargo bench -p polic-tests --bench eval`.
 
+/// The allocator the `polic` binary ships with, so that figures match what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use polic_ruleset::eval::{self, Options};
 use polic_ruleset::evidence::EvidenceSet;
 use polic_sema::Database;

@@ -1,3 +1,6 @@
+/// The allocator the `polic` binary ships with, so that figures match what users run.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() {
     let files = polic_tests::generate::workspace(100_000);
     let t = std::time::Instant::now();
