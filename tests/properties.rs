@@ -290,3 +290,131 @@ proptest! {
         }
     }
 }
+
+/// The sources the formatter's properties run over, each a workspace: the example, every
+/// standard-library module on its own, and a generated workspace of `lines` lines.
+fn formatter_workspace(source: usize, lines: usize) -> Vec<(String, String)> {
+    let modules = polic_stdlib::MODULES;
+    match source {
+        0 => {
+            let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/acme");
+            polic_tests::read_fixture(&root).into_iter().collect()
+        }
+        n if n <= modules.len() => {
+            let module = &modules[n - 1];
+            vec![(format!("{}.polic", module.name), module.text.to_string())]
+        }
+        _ => polic_tests::generate::workspace(lines),
+    }
+}
+
+/// `text` laid out anew at random between its tokens: the gap as it was, a space, line
+/// breaks, blank lines, or a new line or block comment. Never inside a token, never a
+/// comment between a doc comment and what it documents (that would detach it), and always
+/// a line break after a line comment. One time in four, with CRLF line endings.
+fn relayout(text: &str, choices: &[u8], salt: usize) -> String {
+    use polic_syntax::lexer::Token;
+    let tokens = polic_syntax::lexer::lex(text);
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut end = 0;
+    for (i, &(_, span)) in tokens.iter().enumerate() {
+        let gap = &text[end..span.start as usize];
+        let previous = i.checked_sub(1).map(|p| tokens[p].0);
+        let after_line_comment = matches!(previous, Some(Token::LineComment | Token::DocComment));
+        let after_doc = previous == Some(Token::DocComment);
+        let choice = choices[(i + salt) % choices.len()];
+        let n = i + salt * 100_000;
+        let newline = if after_line_comment { "\n" } else { "" };
+        match choice {
+            _ if i == 0 => out.push_str(gap),
+            0..=139 => out.push_str(gap),
+            140..=159 => out.push_str(if after_line_comment { "\n" } else { " " }),
+            160..=179 => out.push('\n'),
+            180..=189 => out.push_str("\n\n\n"),
+            190..=209 if !after_doc => out.push_str(&format!("{newline} /* c{n} */ ")),
+            210..=229 if !after_doc => out.push_str(&format!("{newline} // c{n}\n")),
+            230..=255 if !after_doc => out.push_str(&format!("{newline}\n\n  // c{n}\n\n")),
+            _ => out.push_str(gap),
+        }
+        out.push_str(&text[span.range()]);
+        end = span.end as usize;
+    }
+    out.push_str(&text[end..]);
+    if choices.len().is_multiple_of(4) {
+        out = out.replace('\n', "\r\n");
+    }
+    out
+}
+
+/// Every comment's text, in order.
+fn comment_texts(text: &str) -> Vec<&str> {
+    polic_syntax::lexer::lex(text)
+        .into_iter()
+        .filter(|(tok, _)| tok.is_trivia())
+        .map(|(_, span)| &text[span.range()])
+        .collect()
+}
+
+/// The rule set of a workspace as JSON, every `source` location blanked: what the policy
+/// means, not where it is written.
+fn meaning(files: &[(String, String)]) -> serde_json::Value {
+    fn blank_sources(value: &mut serde_json::Value) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (key, inner) in map.iter_mut() {
+                    if key == "source" {
+                        *inner = serde_json::Value::Null;
+                    } else {
+                        blank_sources(inner);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(blank_sources),
+            _ => {}
+        }
+    }
+    let db = polic_sema::Database::default();
+    let workspace = db.workspace(files.to_vec(), polic_tests::TODAY);
+    let rules = polic_sema::build::rule_set(&db, workspace);
+    let mut json = serde_json::to_value(rules).expect("a rule set is JSON");
+    blank_sources(&mut json);
+    json
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Formatting the example, the standard library and generated workspaces, each laid
+    /// out anew at random first: idempotent, every comment kept in order, the same syntax
+    /// tree for every file and the same rule set for the workspace.
+    #[test]
+    fn formatting_is_idempotent_and_keeps_comments_and_meaning(
+        source in 0usize..=polic_stdlib::MODULES.len() + 1,
+        lines in 200usize..2_000,
+        choices in prop::collection::vec(any::<u8>(), 1..64),
+        line_width in prop::sample::select(vec![40usize, 60, 100, 120]),
+    ) {
+        let options = polic_fmt::Options { line_width };
+        let original = formatter_workspace(source, lines);
+        let messy: Vec<(String, String)> = original
+            .iter()
+            .enumerate()
+            .map(|(salt, (path, text))| (path.clone(), relayout(text, &choices, salt)))
+            .collect();
+        let mut formatted = Vec::new();
+        for (path, text) in &messy {
+            let parse = polic_syntax::parse(text);
+            prop_assert!(parse.errors.is_empty(), "{path} was laid out into errors:\n{text}");
+            let once = polic_fmt::format(text, &options).expect("no syntax errors");
+            let twice = polic_fmt::format(&once, &options).expect("formatted text parses");
+            prop_assert_eq!(&twice, &once, "{} is not idempotent", path);
+            prop_assert_eq!(comment_texts(&once), comment_texts(text), "{} lost comments", path);
+            prop_assert!(
+                polic_syntax::parse(&once).tree == parse.tree,
+                "{path} changed meaning:\n{text}\n---\n{once}"
+            );
+            formatted.push((path.clone(), once));
+        }
+        prop_assert_eq!(meaning(&formatted), meaning(&messy));
+    }
+}

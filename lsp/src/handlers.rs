@@ -525,3 +525,99 @@ pub fn stdlib_text(s: &Snapshot, uri: &Uri) -> Option<String> {
     let file = s.files.stdlib.get(module)?;
     Some(file.text(&s.db).clone())
 }
+
+/// `textDocument/formatting`: the whole document in the canonical layout (polic-fmt), as
+/// one edit over the stretch that changes. A document with syntax errors is refused with
+/// an error response: formatting never guesses at what malformed text meant.
+pub fn formatting(
+    s: &Snapshot,
+    params: lsp::DocumentFormattingParams,
+) -> Result<Option<Vec<TextEdit>>> {
+    let Some(file) = s.file(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    let text = file.text(&s.db);
+    let formatted = polic_fmt::format(text, &polic_fmt::Options::default()).map_err(refused)?;
+    let whole = polic_diagnostics::Span::new(0, text.len());
+    Ok(Some(
+        s.narrowed_edit(file, whole, &formatted)
+            .into_iter()
+            .collect(),
+    ))
+}
+
+/// `textDocument/rangeFormatting`: the top-level items the range touches, laid out as
+/// whole-document formatting lays them out.
+pub fn range_formatting(
+    s: &Snapshot,
+    params: lsp::DocumentRangeFormattingParams,
+) -> Result<Option<Vec<TextEdit>>> {
+    let Some(file) = s.file(&params.text_document.uri) else {
+        return Ok(None);
+    };
+    let text = file.text(&s.db);
+    let index = polic_ide::line_index(&s.db, file);
+    let range = convert::span(text, index, params.range, s.encoding);
+    let replaced =
+        polic_fmt::format_range(text, range, &polic_fmt::Options::default()).map_err(refused)?;
+    Ok(Some(
+        replaced
+            .and_then(|(span, formatted)| s.narrowed_edit(file, span, &formatted))
+            .into_iter()
+            .collect(),
+    ))
+}
+
+/// LSP's RequestFailed: the request was valid, but the server cannot carry it out.
+const REQUEST_FAILED: i64 = -32803;
+
+fn refused(refusal: polic_fmt::Refusal) -> Error {
+    Error {
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(REQUEST_FAILED),
+        message: refusal.to_string().into(),
+        data: None,
+    }
+}
+
+impl Snapshot {
+    /// The edit that replaces `span` of the file with `new`, narrowed to the stretch that
+    /// differs, so that the editor keeps the cursor, selections and folds outside it.
+    /// `None` when nothing differs.
+    fn narrowed_edit(
+        &self,
+        file: File,
+        span: polic_diagnostics::Span,
+        new: &str,
+    ) -> Option<TextEdit> {
+        let old = &file.text(&self.db)[span.range()];
+        if old == new {
+            return None;
+        }
+        let mut prefix = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+            prefix -= 1;
+        }
+        let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
+        let mut suffix = old_rest
+            .bytes()
+            .rev()
+            .zip(new_rest.bytes().rev())
+            .take_while(|(a, b)| a == b)
+            .count();
+        while !old_rest.is_char_boundary(old_rest.len() - suffix)
+            || !new_rest.is_char_boundary(new_rest.len() - suffix)
+        {
+            suffix -= 1;
+        }
+        let start = span.start as usize + prefix;
+        let end = span.start as usize + old.len() - suffix;
+        Some(TextEdit {
+            range: self.range(file, polic_diagnostics::Span::new(start, end)),
+            new_text: new_rest[..new_rest.len() - suffix].to_string(),
+        })
+    }
+}

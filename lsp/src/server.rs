@@ -390,6 +390,8 @@ impl LanguageServer for Backend {
                 save: None,
             })),
             hover_provider: Some(true.into()),
+            document_formatting_provider: Some(true.into()),
+            document_range_formatting_provider: Some(true.into()),
             definition_provider: Some(true.into()),
             references_provider: Some(true.into()),
             document_symbol_provider: Some(true.into()),
@@ -642,6 +644,24 @@ impl LanguageServer for Backend {
     ) -> Result<Option<Vec<lsp::CodeActionResponse>>> {
         self.run("codeAction", move |s| handlers::code_actions(s, params))
             .await
+    }
+
+    async fn formatting(
+        &self,
+        params: lsp::DocumentFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        self.run("formatting", move |s| handlers::formatting(s, params))
+            .await?
+    }
+
+    async fn range_formatting(
+        &self,
+        params: lsp::DocumentRangeFormattingParams,
+    ) -> Result<Option<Vec<lsp::TextEdit>>> {
+        self.run("rangeFormatting", move |s| {
+            handlers::range_formatting(s, params)
+        })
+        .await?
     }
 
     async fn text_document_content(

@@ -20,6 +20,10 @@ impl Module {
 /// Every module, sorted by name.
 pub const MODULES: &[Module] = &[
     Module {
+        name: "asvs4",
+        text: include_str!("../asvs4.polic"),
+    },
+    Module {
         name: "asvs5",
         text: include_str!("../asvs5.polic"),
     },
@@ -30,6 +34,10 @@ pub const MODULES: &[Module] = &[
     Module {
         name: "nist80053",
         text: include_str!("../nist80053.polic"),
+    },
+    Module {
+        name: "starter",
+        text: include_str!("../starter.polic"),
     },
 ];
 

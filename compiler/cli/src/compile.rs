@@ -144,7 +144,7 @@ pub fn compile_clean(
 }
 
 /// Writes a file without ever leaving it half-written: to a temporary file beside it, then
-/// renamed over it.
+/// renamed over it. A file that existed keeps its permissions.
 pub fn write_atomically(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -156,7 +156,13 @@ pub fn write_atomically(path: &std::path::Path, contents: &[u8]) -> std::io::Res
         .unwrap_or_default();
     let temporary = dir.join(format!(".{name}.polic-tmp-{}", std::process::id()));
     std::fs::write(&temporary, contents)?;
-    std::fs::rename(&temporary, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temporary);
-    })
+    let permissions = match std::fs::metadata(path) {
+        Ok(metadata) => std::fs::set_permissions(&temporary, metadata.permissions()),
+        Err(_) => Ok(()),
+    };
+    permissions
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
 }

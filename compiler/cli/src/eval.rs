@@ -91,7 +91,13 @@ pub fn load_rules(
     }
 }
 
-fn read_evidence(args: &EvalArgs, at: Date) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
+/// Reads `--evidence` JSON lines and `--sarif APP=FILE` logs; malformed input is reported
+/// and nothing is returned.
+pub fn read_evidence(
+    evidence: &[PathBuf],
+    sarif: &[String],
+    at: Date,
+) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
     let mut set = EvidenceSet::default();
     let mut scans = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
@@ -101,7 +107,7 @@ fn read_evidence(args: &EvalArgs, at: Date) -> Result<(EvidenceSet, Vec<ScanRun>
             exit::USAGE
         })
     };
-    for path in &args.evidence {
+    for path in evidence {
         let text = read(path)?;
         errors.extend(evidence::read_json_lines(
             &path.display().to_string(),
@@ -109,7 +115,7 @@ fn read_evidence(args: &EvalArgs, at: Date) -> Result<(EvidenceSet, Vec<ScanRun>
             &mut set,
         ));
     }
-    for spec in &args.sarif {
+    for spec in sarif {
         let Some((app, path)) = spec.split_once('=') else {
             eprintln!("error: `--sarif {spec}` needs the form APP=FILE");
             return Err(exit::USAGE);
@@ -154,7 +160,7 @@ pub fn run(args: EvalArgs) -> u8 {
         }
         rules.apps.retain(|a| args.app.contains(&a.name));
     }
-    let (evidence, scans) = match read_evidence(&args, at) {
+    let (evidence, scans) = match read_evidence(&args.evidence, &args.sarif, at) {
         Ok(read) => read,
         Err(code) => return code,
     };

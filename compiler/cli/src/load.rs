@@ -147,7 +147,7 @@ fn io_reason(error: &std::io::Error) -> String {
     }
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
+pub(crate) fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -169,7 +169,7 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>) {
 }
 
 /// A path as diagnostics show it: with `/` separators and no leading `./`.
-fn display_path(path: &Path) -> String {
+pub(crate) fn display_path(path: &Path) -> String {
     let shown = path.to_string_lossy().replace('\\', "/");
     shown
         .strip_prefix("./")

@@ -1,0 +1,69 @@
+-- Run by test.sh inside Neovim, with controls/appsec.polic open.
+local failed = 0
+local function check(name, ok, detail)
+  if ok then
+    io.stdout:write("ok - " .. name .. "\n")
+  else
+    failed = failed + 1
+    io.stdout:write("FAILED - " .. name .. (detail and (": " .. tostring(detail)) or "") .. "\n")
+  end
+end
+
+check("*.polic is the polic filetype", vim.bo.filetype == "polic", vim.bo.filetype)
+check("comments are //", vim.bo.commentstring == "// %s", vim.bo.commentstring)
+vim.fn.search("tls-in-transit\\|input-validation")
+check("identifiers keep their dashes", vim.fn.expand("<cword>") == "input-validation", vim.fn.expand("<cword>"))
+
+vim.cmd("edit polic-stdlib:///iso27001.polic")
+local expected = vim.fn.readfile("../iso27001.expected")
+local got = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+check("the standard library opens read-only", vim.bo.readonly and not vim.bo.modifiable)
+check("with the module's text", vim.deep_equal(got, expected), #got .. " lines, expected " .. #expected)
+check("as polic", vim.bo.filetype == "polic", vim.bo.filetype)
+
+local passed_lsp = 0
+if vim.lsp.start then
+  vim.cmd("edit controls/appsec.polic")
+  local attached = vim.wait(10000, function()
+    local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+    return #get({ bufnr = 0, name = "polic" }) > 0
+  end)
+  check("polic lsp attaches", attached)
+  if attached then
+    -- On the clause part of the reference (its standard part leads to the standard).
+    vim.fn.search("nist80053#\\zssi-10")
+    local pos = vim.api.nvim_win_get_cursor(0)
+    local result = vim.lsp.buf_request_sync(0, "textDocument/hover", {
+      textDocument = vim.lsp.util.make_text_document_params(),
+      position = { line = pos[1] - 1, character = pos[2] },
+    }, 10000)
+    local text = ""
+    for _, r in pairs(result or {}) do
+      if r.result then text = vim.inspect(r.result.contents) end
+    end
+    check("and answers a hover on a clause reference", text:find("clause", 1, true) ~= nil, text)
+
+    -- Go to definition of the clause: into the standard library, read through BufReadCmd.
+    local definition = vim.lsp.buf_request_sync(0, "textDocument/definition", {
+      textDocument = vim.lsp.util.make_text_document_params(),
+      position = { line = pos[1] - 1, character = pos[2] },
+    }, 10000)
+    local location
+    for _, r in pairs(definition or {}) do
+      location = r.result and (r.result[1] or r.result)
+    end
+    local uri = location and (location.uri or location.targetUri)
+    check("go to definition leads into the standard library", uri == "polic-stdlib:///nist80053.polic", uri)
+    if uri then
+      vim.lsp.util.show_document(location, "utf-16", { focus = true })
+      local line = vim.api.nvim_get_current_line()
+      check("onto the clause", line:find("#si-10", 1, true) ~= nil, line)
+    end
+  end
+else
+  io.stdout:write("skip - the language server needs Neovim 0.8+ (this is " .. tostring(vim.version().minor) .. ")\n")
+end
+
+local total = 6 + (vim.lsp.start and 4 or 0)
+io.stdout:write(string.format("%d passed, %d failed\n", total - failed, failed))
+vim.cmd(failed == 0 and "qa!" or "cquit!")
