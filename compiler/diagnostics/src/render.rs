@@ -31,7 +31,7 @@ pub fn render_terminal<'a>(
 ) -> String {
     let colored = color == ColorChoice::Always;
     let config = Config::new()
-        .with_index_type(IndexType::Byte)
+        .with_index_type(IndexType::Char)
         .with_color(colored)
         .with_char_set(if colored {
             CharSet::Unicode
@@ -50,17 +50,19 @@ pub fn render_terminal<'a>(
         diagnostic.code.as_str()
     );
     let primary = &diagnostic.primary.at;
-    // A span that is not on character boundaries (a stale one, say) must not panic ariadne.
+    // Spans are byte offsets; ariadne gets character offsets, because with byte indexing it
+    // places the header of a label in another file by a character count (ariadne 0.6).
+    // A span off a character boundary (a stale one, say) is rounded down, never a panic.
     let range = |at: &crate::Located| {
         let text = sources.text(&at.file).unwrap_or_default();
-        let floor = |mut i: usize| {
+        let chars = |mut i: usize| {
             i = i.min(text.len());
             while !text.is_char_boundary(i) {
                 i -= 1;
             }
-            i
+            text[..i].chars().count()
         };
-        floor(at.span.start as usize)..floor(at.span.end as usize)
+        chars(at.span.start as usize)..chars(at.span.end as usize)
     };
     let mut report = Report::build(
         ReportKind::Custom(&header, kind_color),

@@ -28,15 +28,16 @@ pub struct Options<'a> {
     pub catalog: Option<(String, &'a Catalog)>,
 }
 
+/// The OSCAL models polic imports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+enum Kind {
     Catalog,
     Profile,
     ComponentDefinition,
 }
 
 impl Kind {
-    pub fn as_str(self) -> &'static str {
+    fn as_str(self) -> &'static str {
         match self {
             Kind::Catalog => "catalog",
             Kind::Profile => "profile",
@@ -48,7 +49,6 @@ impl Kind {
 /// polic source made from an OSCAL document.
 #[derive(Debug, Clone)]
 pub struct Imported {
-    pub kind: Kind,
     pub text: String,
     /// One line about what was written, for the terminal.
     pub summary: String,
@@ -249,7 +249,6 @@ fn write_standard(
     let controls = catalog.controls();
     let withdrawn = controls.iter().filter(|c| c.withdrawn.is_some()).count();
     Imported {
-        kind: Kind::Catalog,
         text: out,
         summary: format!(
             "standard `{name}`: {} clauses ({withdrawn} withdrawn)",
@@ -701,7 +700,6 @@ fn profile(
     }
     out.push_str("}\n");
     Imported {
-        kind: Kind::Profile,
         text: out,
         summary: format!(
             "profile `{name}`: {clauses} clauses of {}, {} excluded",
@@ -802,7 +800,6 @@ fn component_definition(
         problems.add(&node.path, "no component implements any control");
     }
     Imported {
-        kind: Kind::ComponentDefinition,
         text: out,
         summary: format!("profiles {}", written.join(", ")),
     }

@@ -10,5 +10,5 @@ pub mod import;
 pub mod json;
 mod source;
 
-pub use import::{Imported, Kind, Options, import, read_catalog};
+pub use import::{Imported, Options, import, read_catalog};
 pub use json::Problem;
