@@ -7,15 +7,6 @@ use std::collections::BTreeSet;
 
 use polic_tests::rego::{self, Shape};
 
-fn rules(apps: usize, controls: usize) -> polic_ruleset::RuleSet {
-    let db = polic_sema::Database::default();
-    let workspace = db.workspace(
-        polic_tests::generate::portfolio(apps, controls),
-        polic_tests::TODAY,
-    );
-    polic_sema::build::rule_set(&db, workspace).clone()
-}
-
 /// polic's answer: (app, control) pairs.
 pub fn polic_pairs(rules: &polic_ruleset::RuleSet) -> BTreeSet<(String, String)> {
     let applicable =
@@ -40,7 +31,7 @@ fn strings(value: &regorus::Value) -> Vec<String> {
 
 #[test]
 fn regorus_agrees_with_polic_in_both_shapes() {
-    let rules = rules(60, 24);
+    let rules = polic_tests::generate::portfolio_rules(60, 24);
     let expected = polic_pairs(&rules);
     assert!(
         !expected.is_empty() && expected.len() < 60 * 24,
@@ -51,11 +42,8 @@ fn regorus_agrees_with_polic_in_both_shapes() {
     engine
         .add_policy("batch.rego".into(), rego::policy(&rules, Shape::Batch))
         .expect("valid Rego");
-    let apps: Vec<serde_json::Value> = (0..rules.apps.len())
-        .map(|a| rego::app_input(&rules, a))
-        .collect();
     engine
-        .set_input_json(&serde_json::json!({ "apps": apps }).to_string())
+        .set_input_json(&rego::batch_input(&rules))
         .expect("input");
     let result = engine
         .eval_rule("data.polic.required".into())

@@ -14,19 +14,10 @@ fn main() {
     divan::main();
 }
 
-fn rules(apps: usize, controls: usize) -> polic_ruleset::RuleSet {
-    let db = Database::default();
-    let workspace = db.workspace(
-        polic_tests::generate::portfolio(apps, controls),
-        polic_tests::TODAY,
-    );
-    polic_sema::build::rule_set(&db, workspace).clone()
-}
-
 /// app × control applicability decisions.
 #[divan::bench(args = [(1_000, 100), (10_000, 1_000)], sample_count = 10)]
 fn decisions(bencher: divan::Bencher, (apps, controls): (usize, usize)) {
-    let rules = rules(apps, controls);
+    let rules = polic_tests::generate::portfolio_rules(apps, controls);
     let candidates = eval::candidates(&rules);
     bencher
         .counter(divan::counter::ItemsCount::new(apps * controls))
@@ -36,7 +27,7 @@ fn decisions(bencher: divan::Bencher, (apps, controls): (usize, usize)) {
 /// Everything `polic eval` computes, for the whole portfolio.
 #[divan::bench(args = [(10_000, 1_000)], sample_count = 5)]
 fn full_statuses(bencher: divan::Bencher, (apps, controls): (usize, usize)) {
-    let rules = rules(apps, controls);
+    let rules = polic_tests::generate::portfolio_rules(apps, controls);
     let options = Options {
         at: polic_tests::TODAY,
         fail_above: None,

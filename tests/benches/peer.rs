@@ -17,18 +17,9 @@ fn main() {
 const APPS: usize = 1_000;
 const CONTROLS: usize = 100;
 
-fn rules(apps: usize, controls: usize) -> polic_ruleset::RuleSet {
-    let db = polic_sema::Database::default();
-    let workspace = db.workspace(
-        polic_tests::generate::portfolio(apps, controls),
-        polic_tests::TODAY,
-    );
-    polic_sema::build::rule_set(&db, workspace).clone()
-}
-
 #[divan::bench(args = [(APPS, CONTROLS), (10_000, 1_000)], sample_count = 10)]
 fn polic(bencher: divan::Bencher, (apps, controls): (usize, usize)) {
-    let rules = rules(apps, controls);
+    let rules = polic_tests::generate::portfolio_rules(apps, controls);
     let candidates = polic_ruleset::eval::candidates(&rules);
     bencher
         .counter(divan::counter::ItemsCount::new(apps * controls))
@@ -43,16 +34,13 @@ fn polic(bencher: divan::Bencher, (apps, controls): (usize, usize)) {
 /// All apps in one query.
 #[divan::bench(sample_count = 5)]
 fn rego_batch(bencher: divan::Bencher) {
-    let rules = rules(APPS, CONTROLS);
+    let rules = polic_tests::generate::portfolio_rules(APPS, CONTROLS);
     let mut engine = regorus::Engine::new();
     engine
         .add_policy("batch.rego".into(), rego::policy(&rules, Shape::Batch))
         .expect("valid Rego");
-    let apps: Vec<serde_json::Value> = (0..rules.apps.len())
-        .map(|a| rego::app_input(&rules, a))
-        .collect();
     engine
-        .set_input_json(&serde_json::json!({ "apps": apps }).to_string())
+        .set_input_json(&rego::batch_input(&rules))
         .expect("input");
     bencher
         .counter(divan::counter::ItemsCount::new(APPS * CONTROLS))
@@ -66,7 +54,7 @@ fn rego_batch(bencher: divan::Bencher) {
 /// One query per app, inputs prepared beforehand.
 #[divan::bench(sample_count = 5)]
 fn rego_per_app(bencher: divan::Bencher) {
-    let rules = rules(APPS, CONTROLS);
+    let rules = polic_tests::generate::portfolio_rules(APPS, CONTROLS);
     let mut engine = regorus::Engine::new();
     engine
         .add_policy("per_app.rego".into(), rego::policy(&rules, Shape::PerApp))

@@ -4,19 +4,8 @@
 # directory, and runs the tests. Usage: tests/lsp/run.sh [PYTEST ARGS]
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-target="${CARGO_TARGET_DIR:-$root/target}"
-
-cargo build --quiet --manifest-path "$root/Cargo.toml" -p polic
-
-venv="$target/lsp-venv"
-if ! cmp -s "$here/requirements.txt" "$venv/requirements.txt" 2>/dev/null; then
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$here/requirements.txt"
-  cp "$here/requirements.txt" "$venv/requirements.txt"
-fi
-
-export POLIC="$target/debug/polic"
+venv_name=lsp-venv
+# shellcheck source=../python-env.sh
+source "$here/../python-env.sh"
 cd "$here"
-exec "$venv/bin/pytest" -p no:cacheprovider "$@"
+exec "$VENV/bin/pytest" -p no:cacheprovider "$@"

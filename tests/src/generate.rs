@@ -111,6 +111,13 @@ pub fn portfolio(apps: usize, controls: usize) -> Vec<(String, String)> {
     files
 }
 
+/// The rule set of [`portfolio`]: what evaluation benchmarks and the peer comparison read.
+pub fn portfolio_rules(apps: usize, controls: usize) -> polic_ruleset::RuleSet {
+    let db = polic_sema::Database::default();
+    let workspace = db.workspace(portfolio(apps, controls), crate::TODAY);
+    polic_sema::build::rule_set(&db, workspace).clone()
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

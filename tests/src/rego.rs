@@ -202,3 +202,9 @@ pub fn app_input(rules: &RuleSet, index: usize) -> serde_json::Value {
     let facts = polic_ruleset::eval::effective_facts(rules, &app.archetypes, &app.facts);
     serde_json::json!({ "name": app.name, "archetypes": app.archetypes, "facts": facts })
 }
+
+/// Every app as the batch shape's input (`input.apps`).
+pub fn batch_input(rules: &RuleSet) -> String {
+    let apps: Vec<serde_json::Value> = (0..rules.apps.len()).map(|a| app_input(rules, a)).collect();
+    serde_json::json!({ "apps": apps }).to_string()
+}
