@@ -152,7 +152,7 @@ pub fn run(args: EvalArgs) -> u8 {
             let names: Vec<&str> = rules.apps.iter().map(|a| a.name.as_str()).collect();
             for name in unknown {
                 eprintln!("error: no app `{name}` in the policy");
-                if let Some(s) = polic_sema::suggest::closest(name, names.iter().copied()) {
+                if let Some(s) = polic_diagnostics::suggest::closest(name, names.iter().copied()) {
                     eprintln!("  help: did you mean `{s}`?");
                 }
             }

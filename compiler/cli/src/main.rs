@@ -170,7 +170,9 @@ fn explain(code: &str) -> u8 {
         None => {
             eprintln!("error: unknown diagnostic code `{code}`");
             let names: Vec<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
-            if let Some(suggestion) = polic_sema::suggest::closest(code, names.iter().copied()) {
+            if let Some(suggestion) =
+                polic_diagnostics::suggest::closest(code, names.iter().copied())
+            {
                 eprintln!("  help: did you mean `{suggestion}`?");
             } else {
                 eprintln!(

@@ -13,7 +13,7 @@ pub fn run(kind: &str, name: &str, paths: &[String]) -> u8 {
             "error: cannot explain `{kind}`: give a diagnostic code, or one of control, clause, archetype, app"
         );
         if let Some(s) =
-            polic_sema::suggest::closest(kind, ["app", "archetype", "clause", "control"])
+            polic_diagnostics::suggest::closest(kind, ["app", "archetype", "clause", "control"])
         {
             eprintln!("  help: did you mean `{s}`?");
         }
@@ -36,9 +36,10 @@ pub fn run(kind: &str, name: &str, paths: &[String]) -> u8 {
         }
         Err(not_found) => {
             eprintln!("error: {}", not_found.message);
-            if let Some(s) =
-                polic_sema::suggest::closest(name, not_found.candidates.iter().map(String::as_str))
-            {
+            if let Some(s) = polic_diagnostics::suggest::closest(
+                name,
+                not_found.candidates.iter().map(String::as_str),
+            ) {
                 eprintln!("  help: did you mean `{s}`?");
             }
             exit::USAGE

@@ -7,6 +7,7 @@ mod diagnostic;
 mod line_index;
 mod render;
 mod span;
+pub mod suggest;
 
 pub use codes::{Code, Lint};
 pub use diagnostic::{Diagnostic, Label, Located, Severity, Suggestion};

@@ -15,7 +15,6 @@ pub mod hir;
 pub mod index;
 pub mod lower;
 pub mod model;
-pub mod suggest;
 
 use polic_diagnostics::{Diagnostic, Lint, Located};
 

@@ -9,7 +9,7 @@ use crate::clause_id;
 use crate::db::{Db, File, Workspace, item_tree};
 use crate::hir::*;
 use crate::index::{Symbols, stdlib_module, symbols};
-use crate::suggest::closest;
+use polic_diagnostics::suggest::closest;
 
 /// A file's lowered form and the diagnostics found on the way.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
