@@ -11,6 +11,24 @@ fn block<'a>(doc: &'a str, lang: &str) -> Option<&'a str> {
     Some(&doc[start..end])
 }
 
+/// The diagnostics of the tags in a Python file, against the policy in `files`.
+fn tag_diagnostics(
+    files: &BTreeMap<String, String>,
+    code: &str,
+) -> Vec<polic_diagnostics::Diagnostic> {
+    let db = polic_sema::Database::default();
+    let workspace = db.workspace(
+        files.iter().map(|(p, t)| (p.clone(), t.clone())).collect(),
+        polic_tests::TODAY,
+    );
+    let rules = polic_sema::build::rule_set(&db, workspace);
+    let policy = polic_tags::Policy::new(rules);
+    let tags = polic_tags::scan("example.py", code);
+    policy
+        .resolve(policy.app_of("example.py"), "example.py", &tags)
+        .diagnostics
+}
+
 #[test]
 fn documented_examples_produce_their_diagnostic() {
     let mut failures = Vec::new();
@@ -26,7 +44,11 @@ fn documented_examples_produce_their_diagnostic() {
         };
         let header = shown.lines().next().unwrap_or_default().trim();
         let files = BTreeMap::from([("example.polic".to_string(), source.to_string())]);
-        let diagnostics = polic_tests::check(&files);
+        let mut diagnostics = polic_tests::check(&files);
+        // Tag codes show a source file beside the policy.
+        if let Some(code) = block(doc, "py") {
+            diagnostics.extend(tag_diagnostics(&files, code));
+        }
         let produced: Vec<String> = diagnostics
             .iter()
             .map(|d| {

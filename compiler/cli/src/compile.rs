@@ -8,7 +8,7 @@ use polic_sema::{Database, Workspace};
 use polic_syntax::ast::Date;
 
 use crate::output::{self, Texts};
-use crate::{exit, load};
+use crate::{exit, load, sources};
 
 /// How diagnostics are coloured: `auto` means only on a terminal, and never under `NO_COLOR`.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -52,6 +52,8 @@ pub struct Compiled {
     pub texts: Texts,
     pub files: usize,
     pub io_error: bool,
+    /// Source code scanned for tags, when asked for.
+    pub code: Option<sources::Code>,
 }
 
 impl Compiled {
@@ -62,29 +64,47 @@ impl Compiled {
             .count()
     }
 
-    /// Diagnostics for a human on stderr: used by commands whose stdout is their product.
     pub fn report_to_stderr(&self, color: Color) {
-        let shown: Vec<Diagnostic> = self
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity != Severity::Hint)
-            .cloned()
-            .collect();
-        if shown.is_empty() {
-            return;
-        }
-        let color = color.choice(std::io::stderr().is_terminal());
-        eprint!(
-            "{}",
-            output::write(
-                output::Format::Human,
-                &shown,
-                &self.texts,
-                color,
-                self.files
-            )
-        );
+        report_to_stderr(&self.diagnostics, &self.texts, color, &self.checked());
     }
+
+    /// What was checked, for the summary line.
+    pub fn checked(&self) -> String {
+        let files = output::plural(self.files, "file");
+        match &self.code {
+            Some(code) => format!("{files} and {}", code.summary()),
+            None => files,
+        }
+    }
+
+    /// Adds what scanning source code found: its diagnostics, under the policy's lint
+    /// levels, and the texts they point into.
+    pub fn add_code(&mut self, mut code: sources::Code) {
+        let mut diagnostics = std::mem::take(&mut self.diagnostics);
+        diagnostics.append(&mut code.diagnostics);
+        self.diagnostics =
+            polic_sema::finish(diagnostics, polic_sema::lints(&self.db, self.workspace));
+        self.texts.extend(std::mem::take(&mut code.texts));
+        self.code = Some(code);
+    }
+}
+
+/// Diagnostics for a human on stderr, hints left out: used by commands whose stdout is
+/// their product.
+pub fn report_to_stderr(diagnostics: &[Diagnostic], texts: &Texts, color: Color, checked: &str) {
+    let shown: Vec<Diagnostic> = diagnostics
+        .iter()
+        .filter(|d| d.severity != Severity::Hint)
+        .cloned()
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    let color = color.choice(std::io::stderr().is_terminal());
+    eprint!(
+        "{}",
+        output::write(output::Format::Human, &shown, texts, color, checked)
+    );
 }
 
 /// Reads and checks the `.polic` files under `paths`. `Err` carries the exit code after
@@ -117,6 +137,7 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
         texts: Texts::new(texts),
         files: file_count,
         io_error: loaded.io_error,
+        code: None,
     })
 }
 

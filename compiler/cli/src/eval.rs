@@ -1,17 +1,19 @@
 //! `polic eval`: what each app must do and whether it does, from policy (sources or a rule
 //! set), evidence and a date.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
 use polic_diagnostics::Code;
 use polic_ruleset::RuleSet;
 use polic_ruleset::eval::{self, Options};
-use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
+use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun, Subject};
 use polic_syntax::ast::Date;
 
 use crate::compile::{self, Color};
 use crate::exit;
+use crate::sources::{self, SourcesArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum EvalFormat {
@@ -49,6 +51,8 @@ pub struct EvalArgs {
     fail_above: Option<u32>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    #[command(flatten)]
+    sources: SourcesArgs,
 }
 
 /// The rule set from `--rules` or from compiling the sources.
@@ -142,6 +146,16 @@ pub fn run(args: EvalArgs) -> u8 {
         Ok(rules) => rules,
         Err(code) => return code,
     };
+    // Tags are assigned to apps before `--app` narrows the rule set: which app a file
+    // belongs to must not depend on which apps are shown.
+    let code = match sources::specs(&args.sources, &args.paths) {
+        Ok(specs) if specs.is_empty() => None,
+        Ok(specs) => match sources::scan(&specs, &rules) {
+            Ok(code) => Some(code),
+            Err(code) => return code,
+        },
+        Err(code) => return code,
+    };
     if !args.app.is_empty() {
         let unknown: Vec<&String> = args
             .app
@@ -158,12 +172,32 @@ pub fn run(args: EvalArgs) -> u8 {
             }
             return exit::USAGE;
         }
-        rules.apps.retain(|a| args.app.contains(&a.name));
     }
-    let (evidence, scans) = match read_evidence(&args.evidence, &args.sarif, at) {
+    let left_out: BTreeSet<String> = rules
+        .apps
+        .iter()
+        .filter(|a| !args.app.is_empty() && !args.app.contains(&a.name))
+        .map(|a| a.name.clone())
+        .collect();
+    rules.apps.retain(|a| !left_out.contains(&a.name));
+    let (mut evidence, mut scans) = match read_evidence(&args.evidence, &args.sarif, at) {
         Ok(read) => read,
         Err(code) => return code,
     };
+    if let Some(code) = code {
+        // Bad tags are shown, and, as evidence that matches nothing, listed in the report.
+        code.report_to_stderr(args.color);
+        evidence.code = code.tags;
+    }
+    // Evidence about the apps `--app` leaves out is out of scope, not unmatched.
+    let shown = |app: &str| !left_out.contains(app);
+    evidence.evidence.retain(|e| match &e.subject {
+        Subject::App(app) => shown(app),
+        Subject::Archetype(_) => true,
+    });
+    evidence.findings.retain(|f| shown(&f.app));
+    evidence.code.retain(|t| shown(&t.app));
+    scans.retain(|s| shown(&s.app));
     let options = Options {
         at,
         fail_above: args.fail_above,

@@ -8,6 +8,7 @@ mod fmt;
 mod load;
 mod oscal;
 mod output;
+mod sources;
 mod test;
 mod trace;
 
@@ -60,11 +61,14 @@ enum Command {
     /// Compare two policies (rule sets or sources): obligations per app, weights, waivers.
     Diff(diff::DiffArgs),
     /// Explain a diagnostic code (`polic explain P0102`), or trace a definition:
-    /// `polic explain control|clause|archetype|app NAME [PATHS]`.
+    /// `polic explain control|clause|archetype|app NAME [PATHS]`; for an app, `--sources`
+    /// adds where its code implements and tests each required control.
     Explain {
         /// A code (P0102) or lint name; or a kind, a name and the policy's paths.
         #[arg(required = true, num_args = 1.., value_name = "CODE | KIND NAME [PATHS]")]
         args: Vec<String>,
+        #[command(flatten)]
+        sources: sources::SourcesArgs,
     },
     /// List the standard-library modules, or print one.
     Stdlib {
@@ -93,6 +97,8 @@ struct CheckArgs {
     today: Option<Date>,
     #[arg(long, value_enum, default_value_t = compile::Color::Auto)]
     color: compile::Color,
+    #[command(flatten)]
+    sources: sources::SourcesArgs,
 }
 
 fn main() -> ExitCode {
@@ -104,9 +110,9 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
-        Command::Explain { args } => match args.as_slice() {
+        Command::Explain { args, sources } => match args.as_slice() {
             [code] => explain(code),
-            [kind, name, paths @ ..] => trace::run(kind, name, paths),
+            [kind, name, paths @ ..] => trace::run(kind, name, paths, &sources),
             [] => exit::USAGE,
         },
         Command::Stdlib { name } => stdlib(name.as_deref()),
@@ -123,19 +129,34 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let compiled = match compile::compile(&args.paths, args.today.unwrap_or_else(compile::today)) {
-        Ok(compiled) => compiled,
+    let mut compiled =
+        match compile::compile(&args.paths, args.today.unwrap_or_else(compile::today)) {
+            Ok(compiled) => compiled,
+            Err(code) => return code,
+        };
+    let specs = match sources::specs(&args.sources, &args.paths) {
+        Ok(specs) => specs,
         Err(code) => return code,
     };
+    if !specs.is_empty() {
+        let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
+        match sources::scan(&specs, rules) {
+            Ok(code) => compiled.add_code(code),
+            Err(code) => return code,
+        }
+    }
     let color = args.color.choice(std::io::stdout().is_terminal());
     let rendered = output::write(
         args.format,
         &compiled.diagnostics,
         &compiled.texts,
         color,
-        compiled.files,
+        &compiled.checked(),
     );
     let _ = std::io::stdout().write_all(rendered.as_bytes());
+    if let Some(code) = &compiled.code {
+        code.report_skipped();
+    }
     let summary = output::Summary::of(&compiled.diagnostics);
     let code = if compiled.io_error {
         exit::USAGE

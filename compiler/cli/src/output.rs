@@ -33,6 +33,13 @@ impl Texts {
         Texts { texts, indexes }
     }
 
+    pub fn extend(&mut self, texts: BTreeMap<String, String>) {
+        for (path, text) in texts {
+            self.indexes.insert(path.clone(), LineIndex::new(&text));
+            self.texts.insert(path, text);
+        }
+    }
+
     /// One-based (line, column) of both ends of a location; columns count characters.
     fn range(&self, at: &Located) -> ((u32, u32), (u32, u32)) {
         let (Some(text), Some(index)) = (self.texts.get(&at.file), self.indexes.get(&at.file))
@@ -74,11 +81,10 @@ impl Summary {
         }
     }
 
-    pub fn line(&self, files: usize) -> String {
-        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    /// `checked 3 files: 1 error, 0 warnings, 0 hints`; `checked` says what was checked.
+    pub fn line(&self, checked: &str) -> String {
         format!(
-            "checked {}: {}, {}, {}",
-            plural(files, "file"),
+            "checked {checked}: {}, {}, {}",
             plural(self.errors, "error"),
             plural(self.warnings, "warning"),
             plural(self.hints, "hint")
@@ -86,15 +92,20 @@ impl Summary {
     }
 }
 
+/// `1 file`, `2 files`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
 pub fn write(
     format: Format,
     diagnostics: &[Diagnostic],
     texts: &Texts,
     color: ColorChoice,
-    files: usize,
+    checked: &str,
 ) -> String {
     match format {
-        Format::Human => human(diagnostics, texts, color, files),
+        Format::Human => human(diagnostics, texts, color, checked),
         Format::Json => {
             serde_json::to_string_pretty(&json_diagnostics(diagnostics, texts)).unwrap_or_default()
                 + "\n"
@@ -107,12 +118,12 @@ pub fn write(
     }
 }
 
-fn human(diagnostics: &[Diagnostic], texts: &Texts, color: ColorChoice, files: usize) -> String {
+fn human(diagnostics: &[Diagnostic], texts: &Texts, color: ColorChoice, checked: &str) -> String {
     let mut out = String::new();
     for diagnostic in diagnostics {
         out.push_str(&render_terminal(diagnostic, texts, color));
     }
-    out.push_str(&Summary::of(diagnostics).line(files));
+    out.push_str(&Summary::of(diagnostics).line(checked));
     out.push('\n');
     out
 }

@@ -6,8 +6,9 @@ use polic_ruleset::explain::{self, Kind};
 
 use crate::compile::{self, Color};
 use crate::exit;
+use crate::sources::{self, SourcesArgs};
 
-pub fn run(kind: &str, name: &str, paths: &[String]) -> u8 {
+pub fn run(kind: &str, name: &str, paths: &[String], sources: &SourcesArgs) -> u8 {
     let Some(kind) = Kind::parse(kind) else {
         eprintln!(
             "error: cannot explain `{kind}`: give a diagnostic code, or one of control, clause, archetype, app"
@@ -29,7 +30,27 @@ pub fn run(kind: &str, name: &str, paths: &[String]) -> u8 {
         Err(code) => return code,
     };
     let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
-    match explain::explain(rules, kind, name) {
+    let specs = match sources::specs(sources, &paths) {
+        Ok(specs) if kind == Kind::App => specs,
+        Ok(_) if !sources.specs.is_empty() => {
+            eprintln!("error: `--sources` applies to `polic explain app` only");
+            return exit::USAGE;
+        }
+        Ok(_) => Vec::new(),
+        Err(code) => return code,
+    };
+    let code = if specs.is_empty() {
+        None
+    } else {
+        match sources::scan(&specs, rules) {
+            Ok(code) => {
+                code.report_to_stderr(Color::Auto);
+                Some(code)
+            }
+            Err(code) => return code,
+        }
+    };
+    match explain::explain(rules, kind, name, code.as_ref().map(|c| c.tags.as_slice())) {
         Ok(trace) => {
             print!("{trace}");
             exit::CLEAN

@@ -100,6 +100,9 @@ codes! {
 
     AppWithoutArchetype = "P0801", "app-without-archetype", Error, "an app names no archetype";
 
+    MalformedTag = "P1001", "malformed-tag", Error, "a `polic:` tag in a source file cannot be read";
+    TagNotRequired = "P1002", "tag-not-required", Warning, "a source file's tag names a control its app does not require";
+
     Unused = "P0901", "unused", Hint, "a definition nothing refers to";
 }
 

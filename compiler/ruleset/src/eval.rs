@@ -12,7 +12,7 @@ use polic_syntax::ast::Date;
 use serde::Serialize;
 
 use crate::engine::{Bits, EngineError, Population};
-use crate::evidence::{Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject};
+use crate::evidence::{CodeTag, Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject};
 use crate::schema::{App, Control, FactKind, RuleSet, Value, Waiver};
 
 /// How priority and scores are computed; named in every output.
@@ -113,6 +113,27 @@ pub struct AppReport<'a> {
     pub totals: Totals,
     /// By priority (highest first), then control name and the obligation's place in it.
     pub items: Vec<Item<'a>>,
+    /// Tags in the app's source code, by the index of the required control they name.
+    pub code: BTreeMap<usize, Vec<&'a CodeTag>>,
+    /// Indices of required controls that nothing speaks to: no evidence, finding, code tag,
+    /// waiver or platform.
+    pub uncovered: Vec<usize>,
+}
+
+impl<'a> AppReport<'a> {
+    /// The tags naming an item's control as a whole or its obligation.
+    pub fn code_for<'s>(&'s self, item: &'s Item<'a>) -> impl Iterator<Item = &'a CodeTag> + 's {
+        self.code
+            .get(&item.control_index)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|tag| {
+                tag.obligation
+                    .as_deref()
+                    .is_none_or(|o| o == item.obligation_name())
+            })
+    }
 }
 
 /// One obligation an app must meet.
@@ -316,6 +337,12 @@ pub fn evaluate<'a>(
     let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let mut index = EvidenceIndex::new(rules, evidence, scans);
+    let control_index: BTreeMap<&str, usize> = rules
+        .controls
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.name.as_str(), i))
+        .collect();
 
     let mut apps = Vec::with_capacity(rules.apps.len());
     let mut ranks = Vec::with_capacity(rules.apps.len());
@@ -327,11 +354,13 @@ pub fn evaluate<'a>(
             .filter_map(|name| rules.archetypes.iter().find(|r| r.name == *name))
             .collect();
         let mut items = Vec::new();
+        let mut uncovered = Vec::new();
         let evidence = index.for_app(&app.name);
         for (c, control) in rules.controls.iter().enumerate() {
             if !applicable.required[c].get(a) {
                 continue;
             }
+            let mut covered = evidence.code.contains_key(control.name.as_str());
             let line = applicable.by_line[c]
                 .iter()
                 .position(|bits| bits.get(a))
@@ -359,7 +388,24 @@ pub fn evaluate<'a>(
                     waiver: None,
                 };
                 index.judge(&mut item, &evidence, at);
+                covered |= !item.evidence.is_empty()
+                    || matches!(item.status, Status::Provided | Status::Waived);
                 items.push(item);
+            }
+            if !covered {
+                uncovered.push(c);
+            }
+        }
+        let mut code = BTreeMap::new();
+        for (name, tags) in &evidence.code {
+            let c = control_index[name];
+            if applicable.required[c].get(a) {
+                code.insert(c, tags.clone());
+            } else {
+                index.unknown.extend(tags.iter().map(|tag| Unmatched {
+                    origin: tag.origin.clone(),
+                    reason: format!("app `{}` does not require control `{name}`", app.name),
+                }));
             }
         }
         // Controls are listed by name, so indices order them by name without comparing text;
@@ -373,6 +419,8 @@ pub fn evaluate<'a>(
             criticality,
             totals: Totals::default(),
             items,
+            code,
+            uncovered,
         });
     }
     for (app, rank) in apps.iter_mut().zip(&ranks) {
@@ -405,7 +453,7 @@ pub fn evaluate<'a>(
             )
         })
         .collect();
-    let (clauses, standards) = clause_reports(rules, &applicable, &apps)?;
+    let (clauses, standards) = clause_reports(rules, &applicable, &apps, &control_index)?;
 
     // Apps are listed by name too: the queue sorts on (priority, app, control, obligation)
     // as integers, computed once.
@@ -508,15 +556,10 @@ fn clause_reports<'a>(
     rules: &'a RuleSet,
     applicable: &Applicability,
     apps: &[AppReport<'a>],
+    position: &BTreeMap<&str, usize>,
 ) -> Result<(Vec<ClauseReport<'a>>, Vec<StandardReport>), EngineError> {
     let len = apps.len();
     // Per control, the apps for which every obligation of it holds.
-    let position: BTreeMap<&str, usize> = rules
-        .controls
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.name.as_str(), i))
-        .collect();
     let mut holding: Vec<Bits> = applicable.required.clone();
     for (a, app) in apps.iter().enumerate() {
         for item in app.items.iter().filter(|i| !i.status.holds()) {
@@ -570,6 +613,20 @@ fn clause_reports<'a>(
     Ok((reports, standards.into_values().collect()))
 }
 
+/// Why a control (or one of its obligations) named by evidence is not in the rule set.
+fn unknown_target(
+    controls: &BTreeMap<&str, &Control>,
+    control: &str,
+    obligation: Option<&str>,
+) -> Option<String> {
+    match controls.get(control) {
+        None => Some(format!("unknown control `{control}`")),
+        Some(found) => obligation
+            .filter(|o| !found.obligations.iter().any(|ob| ob.name == *o))
+            .map(|o| format!("control `{control}` has no obligation `{o}`")),
+    }
+}
+
 /// One piece of evidence about an obligation, from a record or a scanner run.
 struct Observation<'a> {
     collected: Date,
@@ -585,6 +642,7 @@ struct AppEvidence<'a> {
     findings: Vec<(usize, &'a Finding)>,
     scans: Vec<(usize, &'a ScanRun)>,
     waivers: Vec<&'a Waiver>,
+    code: BTreeMap<&'a str, Vec<&'a CodeTag>>,
 }
 
 /// Evidence grouped for lookup, with what each record was used for: records used by no
@@ -595,6 +653,7 @@ struct EvidenceIndex<'a> {
     findings: BTreeMap<&'a str, Vec<(usize, &'a Finding)>>,
     scans: BTreeMap<&'a str, Vec<(usize, &'a ScanRun)>>,
     waivers: BTreeMap<&'a str, Vec<&'a Waiver>>,
+    code: BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a CodeTag>>>,
     set: &'a EvidenceSet,
     all_scans: &'a [ScanRun],
     used_findings: BTreeSet<usize>,
@@ -617,6 +676,7 @@ impl<'a> EvidenceIndex<'a> {
             findings: BTreeMap::new(),
             scans: BTreeMap::new(),
             waivers: BTreeMap::new(),
+            code: BTreeMap::new(),
             set,
             all_scans: scans,
             used_findings: BTreeSet::new(),
@@ -638,14 +698,7 @@ impl<'a> EvidenceIndex<'a> {
                 Subject::Archetype(a) if !archetypes.contains(a.as_str()) => {
                     Some(format!("unknown archetype `{a}`"))
                 }
-                _ => match controls.get(evidence.control.as_str()) {
-                    None => Some(format!("unknown control `{}`", evidence.control)),
-                    Some(control) => evidence
-                        .obligation
-                        .as_ref()
-                        .filter(|o| !control.obligations.iter().any(|ob| ob.name == **o))
-                        .map(|o| format!("control `{}` has no obligation `{o}`", control.name)),
-                },
+                _ => unknown_target(&controls, &evidence.control, evidence.obligation.as_deref()),
             };
             if let Some(reason) = problem {
                 index.unknown.push(Unmatched {
@@ -663,6 +716,26 @@ impl<'a> EvidenceIndex<'a> {
                 .entry(evidence.control.as_str())
                 .or_default()
                 .push(evidence);
+        }
+        for tag in &set.code {
+            let problem = if !apps.contains(tag.app.as_str()) {
+                Some(format!("unknown app `{}`", tag.app))
+            } else {
+                unknown_target(&controls, &tag.control, tag.obligation.as_deref())
+            };
+            match problem {
+                Some(reason) => index.unknown.push(Unmatched {
+                    origin: tag.origin.clone(),
+                    reason,
+                }),
+                None => index
+                    .code
+                    .entry(tag.app.as_str())
+                    .or_default()
+                    .entry(tag.control.as_str())
+                    .or_default()
+                    .push(tag),
+            }
         }
         for (i, finding) in set.findings.iter().enumerate() {
             if apps.contains(finding.app.as_str()) {
@@ -702,6 +775,7 @@ impl<'a> EvidenceIndex<'a> {
             findings: self.findings.get(app).cloned().unwrap_or_default(),
             scans: self.scans.get(app).cloned().unwrap_or_default(),
             waivers: self.waivers.get(app).cloned().unwrap_or_default(),
+            code: self.code.get(app).cloned().unwrap_or_default(),
         }
     }
 

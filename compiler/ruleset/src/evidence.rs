@@ -54,10 +54,54 @@ pub struct Finding {
     pub origin: Origin,
 }
 
+/// What a `polic:` tag in source code says of the code it covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Verb {
+    Implements,
+    Tests,
+}
+
+impl Verb {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verb::Implements => "implements",
+            Verb::Tests => "tests",
+        }
+    }
+}
+
+/// A tag in an app's source code naming a control or one of its obligations: evidence
+/// that code implements or tests it, which is not evidence that it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeTag {
+    pub app: String,
+    pub verb: Verb,
+    pub control: String,
+    /// `None`: the tag names the whole control.
+    pub obligation: Option<String>,
+    pub file: String,
+    /// The lines the tag covers, 1-based and inclusive.
+    pub lines: (u32, u32),
+    /// Where the tag itself is: `file:line`.
+    pub origin: Origin,
+}
+
+impl CodeTag {
+    /// `file:first-last`, or `file:line` for one line.
+    pub fn location(&self) -> String {
+        match self.lines {
+            (first, last) if first == last => format!("{}:{first}", self.file),
+            (first, last) => format!("{}:{first}-{last}", self.file),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct EvidenceSet {
     pub evidence: Vec<Evidence>,
     pub findings: Vec<Finding>,
+    /// Tags found in the apps' source code.
+    pub code: Vec<CodeTag>,
 }
 
 /// A record that could not be read: the file, line (1-based; 0 for the whole file) and why.

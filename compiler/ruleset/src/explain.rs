@@ -6,6 +6,8 @@ use std::fmt::Write;
 use crate::clause_id;
 use crate::engine::EngineError;
 use crate::eval::{Candidate, applicability, candidates, effective_facts};
+use crate::evidence::CodeTag;
+use crate::report::code_locations;
 use crate::schema::{Clause, Control, RuleSet};
 
 /// What can be explained.
@@ -36,7 +38,14 @@ pub struct NotFound {
     pub candidates: Vec<String>,
 }
 
-pub fn explain(rules: &RuleSet, kind: Kind, name: &str) -> Result<String, NotFound> {
+/// The trace of a definition. For an app, `code` (the tags found in its sources, when they
+/// were scanned) adds where in the code each required control is implemented and tested.
+pub fn explain(
+    rules: &RuleSet,
+    kind: Kind,
+    name: &str,
+    code: Option<&[CodeTag]>,
+) -> Result<String, NotFound> {
     let not_found = |what: &str, candidates: Vec<String>| NotFound {
         message: format!("no {what} `{name}` in the policy"),
         candidates,
@@ -73,7 +82,7 @@ pub fn explain(rules: &RuleSet, kind: Kind, name: &str) -> Result<String, NotFou
             )),
         },
         Kind::App => match rules.apps.iter().position(|a| a.name == name) {
-            Some(index) => Ok(app_trace(rules, index)),
+            Some(index) => Ok(app_trace(rules, index, code)),
             None => Err(not_found(
                 "app",
                 rules.apps.iter().map(|a| a.name.clone()).collect(),
@@ -372,7 +381,7 @@ fn archetype_trace(rules: &RuleSet, index: usize) -> String {
     out
 }
 
-fn app_trace(rules: &RuleSet, index: usize) -> String {
+fn app_trace(rules: &RuleSet, index: usize, code: Option<&[CodeTag]>) -> String {
     let app = &rules.apps[index];
     let mut out = String::new();
     let _ = writeln!(
@@ -438,6 +447,46 @@ fn app_trace(rules: &RuleSet, index: usize) -> String {
                     "      because {}  {}",
                     control.applies[line], control.applies[line].source
                 );
+                if code.is_some() {
+                    let locations = code_locations(
+                        code.unwrap_or_default()
+                            .iter()
+                            .filter(|t| t.app == app.name && t.control == control.name),
+                    );
+                    let _ = writeln!(
+                        out,
+                        "      in code: {}",
+                        if locations.is_empty() {
+                            "no tag"
+                        } else {
+                            &locations
+                        }
+                    );
+                }
+            }
+            let unrequired: Vec<&CodeTag> = code
+                .unwrap_or_default()
+                .iter()
+                .filter(|t| {
+                    t.app == app.name
+                        && rules
+                            .controls
+                            .iter()
+                            .position(|c| c.name == t.control)
+                            .is_none_or(|c| applicable.by_line[c].iter().all(|bits| !bits.get(0)))
+                })
+                .collect();
+            if !unrequired.is_empty() {
+                let _ = writeln!(out, "\n  tags that name no control it requires");
+                for tag in unrequired {
+                    let _ = writeln!(
+                        out,
+                        "    {} {}  {}",
+                        tag.verb.as_str(),
+                        tag.control,
+                        tag.origin
+                    );
+                }
             }
         }
         Err(error) => {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use serde::ser::Serializer;
 
 use crate::eval::{AppReport, Item, PRIORITY_FORMULA, Report, SCORE_FORMULA, Status, Totals};
+use crate::evidence::{CodeTag, Verb};
 
 fn totals_line(t: &Totals) -> String {
     format!(
@@ -55,6 +56,56 @@ fn detail(item: &Item) -> String {
 fn due(item: &Item) -> String {
     item.due.map(|d| d.to_string()).unwrap_or_default()
 }
+
+/// `implements a.py:3-8, b.py:2; tests t.py:1-5`
+pub(crate) fn code_locations<'t>(tags: impl IntoIterator<Item = &'t CodeTag>) -> String {
+    let mut by_verb: [Vec<String>; 2] = Default::default();
+    for tag in tags {
+        let locations = &mut by_verb[tag.verb as usize];
+        // A tag naming two obligations of one control is one place in the code.
+        let location = tag.location();
+        if !locations.contains(&location) {
+            locations.push(location);
+        }
+    }
+    [Verb::Implements, Verb::Tests]
+        .iter()
+        .zip(by_verb)
+        .filter(|(_, locations)| !locations.is_empty())
+        .map(|(verb, locations)| format!("{} {}", verb.as_str(), locations.join(", ")))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// How many of an app's required controls code implements and tests.
+fn code_summary(app: &AppReport) -> String {
+    let controls = app
+        .items
+        .iter()
+        .map(|i| i.control_index)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    let with = |verb: Verb| {
+        app.code
+            .values()
+            .filter(|tags| tags.iter().any(|t| t.verb == verb))
+            .count()
+    };
+    format!(
+        "{} of {controls} required controls implemented in code, {} tested in code",
+        with(Verb::Implements),
+        with(Verb::Tests)
+    )
+}
+
+fn uncovered<'r>(report: &'r Report, app: &'r AppReport) -> Vec<&'r str> {
+    app.uncovered
+        .iter()
+        .map(|&c| report.rules.controls[c].name.as_str())
+        .collect()
+}
+
+const UNCOVERED: &str = "uncovered (no evidence, code tag or waiver)";
 
 /// The terminal table: per app, obligations by priority; then the portfolio.
 pub fn table(report: &Report) -> String {
@@ -105,6 +156,27 @@ pub fn table(report: &Report) -> String {
                 "{}",
                 line([&row[0], &row[1], &row[2], &row[3], &row[4]])
             );
+        }
+        if !app.code.is_empty() {
+            let _ = writeln!(out, "  code: {}", code_summary(app));
+            let width = app
+                .code
+                .keys()
+                .map(|&c| report.rules.controls[c].name.chars().count())
+                .max()
+                .unwrap_or(0);
+            for (&c, tags) in &app.code {
+                let name = &report.rules.controls[c].name;
+                let _ = writeln!(
+                    out,
+                    "    {name:<width$}  {}",
+                    code_locations(tags.iter().copied())
+                );
+            }
+        }
+        let uncovered = uncovered(report, app);
+        if !uncovered.is_empty() {
+            let _ = writeln!(out, "  {UNCOVERED}: {}", uncovered.join(", "));
         }
     }
     let _ = writeln!(
@@ -218,6 +290,41 @@ pub fn markdown(report: &Report) -> String {
             );
         }
     }
+    if report.apps.iter().any(|a| !a.code.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n## Code traceability\n\n| app | control | in code |\n| --- | --- | --- |"
+        );
+        for app in &report.apps {
+            for (&c, tags) in &app.code {
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} |",
+                    md_escape(&app.app.name),
+                    report.rules.controls[c].name,
+                    md_escape(&code_locations(tags.iter().copied()))
+                );
+            }
+        }
+    }
+    if report.apps.iter().any(|a| !a.uncovered.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n## Uncovered controls\n\nRequired controls with no evidence, code tag or waiver.\n\n| app | controls |\n| --- | --- |"
+        );
+        for app in report.apps.iter().filter(|a| !a.uncovered.is_empty()) {
+            let names: Vec<String> = uncovered(report, app)
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} | {} |",
+                md_escape(&app.app.name),
+                names.join(", ")
+            );
+        }
+    }
     let _ = writeln!(
         out,
         "\n## Standards\n\n| standard | adopted clauses | app needs met |\n| --- | ---: | ---: |"
@@ -286,27 +393,37 @@ pub fn junit(report: &Report) -> String {
                 xml(&app.app.name),
                 xml(&item.qualified())
             );
+            let mut inner = String::new();
             match item.status {
-                Status::Met | Status::Provided => out.push_str("/>\n"),
+                Status::Met | Status::Provided => {}
                 Status::Waived => {
                     let waiver = item.waiver.map_or("", |w| w.name.as_str());
                     let _ = writeln!(
-                        out,
-                        ">\n      <skipped message=\"waived by {}\"/>\n    </testcase>",
+                        inner,
+                        "      <skipped message=\"waived by {}\"/>",
                         xml(waiver)
                     );
                 }
                 status => {
                     let clauses: Vec<&str> = item.clauses().collect();
                     let _ = writeln!(
-                        out,
-                        ">\n      <failure type=\"{}\" message=\"{}\">priority {}; clauses {}</failure>\n    </testcase>",
+                        inner,
+                        "      <failure type=\"{}\" message=\"{}\">priority {}; clauses {}</failure>",
                         status.as_str(),
                         xml(&detail(item)),
                         item.priority,
                         xml(&clauses.join(", "))
                     );
                 }
+            }
+            let code = code_locations(app.code_for(item));
+            if !code.is_empty() {
+                let _ = writeln!(inner, "      <system-out>{}</system-out>", xml(&code));
+            }
+            if inner.is_empty() {
+                out.push_str("/>\n");
+            } else {
+                let _ = write!(out, ">\n{inner}    </testcase>\n");
             }
         }
         out.push_str("  </testsuite>\n");
@@ -333,6 +450,20 @@ pub fn sarif(report: &Report) -> serde_json::Value {
             let (file, line, column) = split_source(&obligation.source);
             let clauses: Vec<&str> = item.clauses().collect();
             let detail = detail(item);
+            let related: Vec<serde_json::Value> = app
+                .code_for(item)
+                .enumerate()
+                .map(|(id, tag)| {
+                    json!({
+                        "id": id,
+                        "message": { "text": format!("{} {}", tag.verb.as_str(), tag.control) },
+                        "physicalLocation": {
+                            "artifactLocation": { "uri": tag.file },
+                            "region": { "startLine": tag.lines.0, "endLine": tag.lines.1 }
+                        }
+                    })
+                })
+                .collect();
             results.push(json!({
                 "ruleId": item.control.name,
                 "ruleIndex": controls.iter().position(|c| *c == item.control.name).unwrap_or(0),
@@ -347,7 +478,13 @@ pub fn sarif(report: &Report) -> serde_json::Value {
                     "artifactLocation": { "uri": file },
                     "region": { "startLine": line, "startColumn": column }
                 } }],
-                "properties": { "app": app.app.name, "status": item.status.as_str(), "priority": item.priority },
+                "relatedLocations": related,
+                "properties": {
+                    "app": app.app.name,
+                    "status": item.status.as_str(),
+                    "priority": item.priority,
+                    "uncovered": app.uncovered.contains(&item.control_index),
+                },
             }));
         }
     }
@@ -431,7 +568,7 @@ impl Serialize for ReportView<'_, '_> {
                 .iter()
                 .map(|(unit, totals)| Unit { unit, totals })
                 .collect(),
-            apps: r.apps.iter().map(AppView).collect(),
+            apps: r.apps.iter().map(|app| AppView(r, app)).collect(),
             standards: &r.standards,
             clauses: &r.clauses,
             queue: r
@@ -456,7 +593,7 @@ impl Serialize for ReportView<'_, '_> {
     }
 }
 
-struct AppView<'v>(&'v AppReport<'v>);
+struct AppView<'v>(&'v Report<'v>, &'v AppReport<'v>);
 
 impl Serialize for AppView<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -469,9 +606,11 @@ impl Serialize for AppView<'_> {
             criticality: Option<&'v str>,
             totals: &'v Totals,
             items: Items<'v>,
+            code: Vec<CodeView<'v>>,
+            uncovered: Vec<&'v str>,
             source: &'v str,
         }
-        let app = self.0;
+        let (report, app) = (self.0, self.1);
         View {
             name: &app.app.name,
             title: app.app.title.as_deref(),
@@ -479,14 +618,43 @@ impl Serialize for AppView<'_> {
             owner: app.app.owner.as_deref(),
             criticality: app.criticality,
             totals: &app.totals,
-            items: Items(&app.items),
+            items: Items(app),
+            code: app
+                .code
+                .values()
+                .flatten()
+                .map(|tag| CodeView::of(tag))
+                .collect(),
+            uncovered: uncovered(report, app),
             source: &app.app.source,
         }
         .serialize(serializer)
     }
 }
 
-struct Items<'v>(&'v [Item<'v>]);
+/// A code tag as JSON.
+#[derive(Serialize)]
+struct CodeView<'v> {
+    verb: &'static str,
+    control: &'v str,
+    obligation: Option<&'v str>,
+    location: String,
+    origin: &'v str,
+}
+
+impl<'v> CodeView<'v> {
+    fn of(tag: &'v CodeTag) -> CodeView<'v> {
+        CodeView {
+            verb: tag.verb.as_str(),
+            control: &tag.control,
+            obligation: tag.obligation.as_deref(),
+            location: tag.location(),
+            origin: &tag.origin,
+        }
+    }
+}
+
+struct Items<'v>(&'v AppReport<'v>);
 
 impl Serialize for Items<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -502,6 +670,7 @@ impl Serialize for Items<'_> {
             due: Option<String>,
             detail: Option<&'v str>,
             evidence: &'v [&'v str],
+            code: Vec<CodeView<'v>>,
             waiver: Option<&'v str>,
             source: &'v str,
         }
@@ -512,7 +681,8 @@ impl Serialize for Items<'_> {
             provided_by: Option<&'v str>,
             source: &'v str,
         }
-        serializer.collect_seq(self.0.iter().map(|item| {
+        let app = self.0;
+        serializer.collect_seq(app.items.iter().map(|item| {
             let applies = &item.control.applies[item.line];
             View {
                 control: &item.control.name,
@@ -530,6 +700,7 @@ impl Serialize for Items<'_> {
                 due: item.due.map(|d| d.to_string()),
                 detail: item.detail.as_deref(),
                 evidence: &item.evidence,
+                code: app.code_for(item).map(CodeView::of).collect(),
                 waiver: item.waiver.map(|w| w.name.as_str()),
                 source: &item.control.obligations[item.obligation].source,
             }

@@ -30,12 +30,16 @@ pub fn check(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
         out.extend(file_diagnostics(db, workspace, file));
     }
     out.extend(model.diagnostics.iter().cloned().map(|d| locate(db, d)));
-    let lints = model
+    finish(out, lints(db, workspace))
+}
+
+/// The policy's lint levels; none without a policy.
+pub fn lints(db: &dyn Db, workspace: Workspace) -> &[(polic_diagnostics::Code, Lint)] {
+    model::model(db, workspace)
         .policy
         .as_ref()
         .map(|p| p.lints.as_slice())
-        .unwrap_or_default();
-    finish(out, lints)
+        .unwrap_or_default()
 }
 
 /// A file's own diagnostics, before lint levels: its syntax errors and what resolving it

@@ -1,0 +1,197 @@
+//! Source code scanned for `polic:` tags: `--sources [APP=]DIR` or the `sources` setting of
+//! `polic.toml`, and which app each scanned file belongs to.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use polic_diagnostics::Diagnostic;
+use polic_diagnostics::suggest::closest;
+use polic_ruleset::RuleSet;
+use polic_ruleset::evidence::CodeTag;
+use polic_tags::{Policy, Skipped};
+
+use crate::compile::{self, Color};
+use crate::exit;
+use crate::load::display_path;
+use crate::output::Texts;
+
+/// The flag every command reading code takes.
+#[derive(clap::Args, Default)]
+pub struct SourcesArgs {
+    /// Source code to scan for `polic:` tags, as DIR or APP=DIR (repeatable); replaces the
+    /// `sources` setting of a polic.toml beside the policy.
+    #[arg(long = "sources", value_name = "[APP=]DIR")]
+    pub specs: Vec<String>,
+}
+
+/// One directory to scan, and the app its files belong to when the user said so.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spec {
+    pub app: Option<String>,
+    pub dir: PathBuf,
+}
+
+impl Spec {
+    /// `DIR` or `APP=DIR`, with `DIR` relative to `base`. A `=` belongs to the directory
+    /// unless what precedes it is a name.
+    fn parse(text: &str, base: &Path) -> Spec {
+        let named = text.split_once('=').filter(|(app, _)| {
+            !app.is_empty()
+                && app
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        });
+        let (app, dir) = match named {
+            Some((app, dir)) => (Some(app.to_string()), dir),
+            None => (None, text),
+        };
+        Spec {
+            app,
+            dir: if base == Path::new(".") {
+                PathBuf::from(dir)
+            } else {
+                base.join(dir)
+            },
+        }
+    }
+}
+
+/// The settings file read from the first policy directory given (or the current one).
+pub const SETTINGS_FILE: &str = "polic.toml";
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    /// As `--sources` takes them, relative to the settings file.
+    #[serde(default)]
+    sources: Vec<String>,
+}
+
+/// The directories to scan: the flags if any, else the `polic.toml` beside the policy.
+pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Vec<Spec>, u8> {
+    if !args.specs.is_empty() {
+        return Ok(args
+            .specs
+            .iter()
+            .map(|s| Spec::parse(s, Path::new(".")))
+            .collect());
+    }
+    let base = policy_paths
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let path = base.join(SETTINGS_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", display_path(&path));
+            return Err(exit::USAGE);
+        }
+    };
+    let settings: Settings = toml::from_str(&text).map_err(|error| {
+        eprintln!(
+            "error: {}: {}",
+            display_path(&path),
+            error.to_string().trim_end()
+        );
+        eprintln!("  help: polic.toml takes `sources = [\"DIR\", \"APP=DIR\"]`");
+        exit::USAGE
+    })?;
+    Ok(settings
+        .sources
+        .iter()
+        .map(|s| Spec::parse(s, &base))
+        .collect())
+}
+
+/// What scanning found, resolved against the policy.
+#[derive(Default)]
+pub struct Code {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Texts of the files that hold tags, for rendering diagnostics.
+    pub texts: BTreeMap<String, String>,
+    pub tags: Vec<CodeTag>,
+    pub files: usize,
+    pub lines: usize,
+    pub skipped: Vec<Skipped>,
+}
+
+impl Code {
+    /// `230 source files (12,345 lines, 14 tags)` for summaries.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} source file{} ({} lines, {} tag{})",
+            self.files,
+            if self.files == 1 { "" } else { "s" },
+            self.lines,
+            self.tags.len(),
+            if self.tags.len() == 1 { "" } else { "s" }
+        )
+    }
+
+    /// For commands whose stdout is their product: tag problems and skipped files.
+    pub fn report_to_stderr(&self, color: Color) {
+        let texts = Texts::new(self.texts.clone());
+        compile::report_to_stderr(&self.diagnostics, &texts, color, &self.summary());
+        self.report_skipped();
+    }
+
+    /// Files left unscanned, named so that a tag in one is not silently ignored.
+    pub fn report_skipped(&self) {
+        for skipped in &self.skipped {
+            eprintln!("note: skipped {}: {}", skipped.path, skipped.reason);
+        }
+    }
+}
+
+/// Scans every directory and resolves its tags. A file whose app cannot be told, or an
+/// unknown `APP=`, is a usage error: the tags would otherwise count for nobody.
+pub fn scan(specs: &[Spec], rules: &RuleSet) -> Result<Code, u8> {
+    let policy = Policy::new(rules);
+    let mut code = Code::default();
+    for spec in specs {
+        if !spec.dir.is_dir() {
+            eprintln!(
+                "error: no such source directory: {}",
+                display_path(&spec.dir)
+            );
+            return Err(exit::USAGE);
+        }
+        if let Some(app) = &spec.app
+            && !policy.has_app(app)
+        {
+            eprintln!("error: no app `{app}` in the policy (from `--sources {app}=...`)");
+            if let Some(s) = closest(app, policy.app_names()) {
+                eprintln!("  help: did you mean `{s}`?");
+            }
+            return Err(exit::USAGE);
+        }
+        let tree = polic_tags::walk(&spec.dir);
+        code.files += tree.scanned;
+        code.lines += tree.lines;
+        code.skipped.extend(tree.skipped);
+        for file in tree.files {
+            let app = match &spec.app {
+                Some(app) => Some(app.as_str()),
+                None => policy.app_of(&file.path),
+            };
+            if app.is_none() && !file.tags.tags.is_empty() {
+                eprintln!("error: cannot tell which app {} belongs to", file.path);
+                eprintln!(
+                    "  help: write `--sources APP={}`, or keep the app's .polic file beside its code",
+                    display_path(&spec.dir)
+                );
+                return Err(exit::USAGE);
+            }
+            let resolved = policy.resolve(app, &file.path, &file.tags);
+            code.diagnostics.extend(resolved.diagnostics);
+            code.tags.extend(resolved.code);
+            code.texts.insert(file.path, file.text);
+        }
+    }
+    code.diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    Ok(code)
+}
