@@ -29,6 +29,14 @@ pub fn compute(s: &Snapshot) -> Vec<(Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
     for (path, diagnostics) in by_path {
         out.push((s.uri_of_path(&path), None, convert_all(s, &diagnostics)));
     }
+    for doc in s.files.sources.values() {
+        let diagnostics = polic_ide::tag_diagnostics(&s.db, s.workspace, doc.file);
+        out.push((
+            Uri(doc.uri.clone()),
+            doc.version,
+            convert_all(s, &diagnostics),
+        ));
+    }
     out
 }
 

@@ -64,6 +64,12 @@ impl Snapshot {
         }
     }
 
+    /// The source file (not policy) and byte offset of a text document position.
+    fn source_at(&self, params: &lsp::TextDocumentPositionParams) -> Option<(File, u32)> {
+        let file = self.source(&params.text_document.uri)?;
+        Some((file, self.offset(file, params.position)))
+    }
+
     /// The file and byte offset of a text document position.
     fn at(&self, params: &lsp::TextDocumentPositionParams) -> Option<(File, u32)> {
         let file = self.file(&params.text_document.uri)?;
@@ -123,8 +129,17 @@ impl Snapshot {
 }
 
 pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<Hover> {
-    let (file, offset) = s.at(&params.text_document_position_params)?;
-    let hover = polic_ide::hover(&s.db, s.workspace, file, offset)?;
+    let position = &params.text_document_position_params;
+    let (file, hover) = match s.source_at(position) {
+        Some((file, offset)) => (
+            file,
+            polic_ide::tag_hover(&s.db, s.workspace, file, offset)?,
+        ),
+        None => {
+            let (file, offset) = s.at(position)?;
+            (file, polic_ide::hover(&s.db, s.workspace, file, offset)?)
+        }
+    };
     Some(Hover {
         contents: lsp::Contents::MarkupContent(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -135,8 +150,14 @@ pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<Hover> {
 }
 
 pub fn definition(s: &Snapshot, params: lsp::DefinitionParams) -> Option<lsp::DefinitionResponse> {
-    let (file, offset) = s.at(&params.text_document_position_params)?;
-    let target = polic_ide::goto_definition(&s.db, s.workspace, file, offset)?;
+    let position = &params.text_document_position_params;
+    let target = match s.source_at(position) {
+        Some((file, offset)) => polic_ide::tag_definition(&s.db, s.workspace, file, offset)?,
+        None => {
+            let (file, offset) = s.at(position)?;
+            polic_ide::goto_definition(&s.db, s.workspace, file, offset)?
+        }
+    };
     Some(lsp::DefinitionResponse::Definition(
         s.location(target.file, target.name).into(),
     ))
@@ -296,8 +317,25 @@ fn completion_kind(kind: CompletionKind) -> CompletionItemKind {
 }
 
 pub fn completion(s: &Snapshot, params: lsp::CompletionParams) -> Option<CompletionResponse> {
-    let (file, offset) = s.at(&params.text_document_position_params)?;
-    let completions = polic_ide::completions(&s.db, s.workspace, file, offset, COMPLETION_LIMIT);
+    let position = &params.text_document_position_params;
+    let (file, completions) = match s.source_at(position) {
+        Some((file, offset)) => (
+            file,
+            polic_ide::tag_completions(&s.db, s.workspace, file, offset)?,
+        ),
+        None => {
+            // A space triggers completion for tags in source files only.
+            let by_space = params
+                .context
+                .as_ref()
+                .and_then(|c| c.trigger_character.as_deref())
+                == Some(" ");
+            let (file, offset) = s.at(position).filter(|_| !by_space)?;
+            let completions =
+                polic_ide::completions(&s.db, s.workspace, file, offset, COMPLETION_LIMIT);
+            (file, completions)
+        }
+    };
     let range = s.range(file, completions.replace);
     let items = completions
         .items

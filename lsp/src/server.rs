@@ -401,7 +401,8 @@ impl LanguageServer for Backend {
                 work_done_progress_options: Default::default(),
             })),
             completion_provider: Some(CompletionOptions {
-                trigger_characters: Some(vec!["#".to_string(), ".".to_string()]),
+                // A space: after `polic: implements ` in a source file's comment.
+                trigger_characters: Some(vec!["#".to_string(), ".".to_string(), " ".to_string()]),
                 ..Default::default()
             }),
             semantic_tokens_provider: Some(lsp::SemanticTokensProvider::SemanticTokensOptions(
@@ -481,7 +482,7 @@ impl LanguageServer for Backend {
             return;
         }
         self.update("didOpen", |state| {
-            state.open(&doc.uri, doc.text, doc.version)
+            state.open(&doc.uri, doc.language_id.as_str(), doc.text, doc.version)
         });
     }
 
@@ -728,7 +729,7 @@ mod tests {
         let (service, _socket) = LspService::new(Backend::new);
         let backend = service.inner();
         backend.update("didOpen", |state| {
-            state.open(&uri(), "app a \"A\" { }".to_string(), 1)
+            state.open(&uri(), "polic", "app a \"A\" { }".to_string(), 1)
         });
         let (started, started_rx) = tokio::sync::oneshot::channel();
         let (stopped, stopped_rx) = mpsc::channel();
@@ -737,7 +738,7 @@ mod tests {
             let _ = started_rx.await;
             // The write cancels the request's snapshot and waits for it to be dropped.
             backend.update("didChange", |state| {
-                state.open(&uri(), "app b \"B\" { }".to_string(), 2)
+                state.open(&uri(), "polic", "app b \"B\" { }".to_string(), 2)
             });
         };
         let (response, ()) = tokio::join!(request, edit);

@@ -38,6 +38,9 @@ pub struct Doc {
 pub struct Files {
     /// Workspace files by path (for non-file URIs, the URI itself).
     pub docs: BTreeMap<String, Doc>,
+    /// Open source files of other languages, read for their `polic:` tags only: database
+    /// files that are not workspace members, so they are never parsed as policy.
+    pub sources: BTreeMap<String, Doc>,
     /// Standard-library modules by name.
     pub stdlib: BTreeMap<String, File>,
 }
@@ -65,6 +68,14 @@ impl Snapshot {
         self.files.docs.get(&path_of(uri)).map(|doc| doc.file)
     }
 
+    /// The source file (not policy) a URI names, read for its tags.
+    pub fn source(&self, uri: &Uri) -> Option<File> {
+        self.files
+            .sources
+            .get(&path_of(uri.0.as_str()))
+            .map(|doc| doc.file)
+    }
+
     /// The URI the client knows a file by.
     pub fn uri(&self, file: File) -> Uri {
         self.uri_of_path(file.path(&self.db))
@@ -77,14 +88,24 @@ impl Snapshot {
         {
             return Uri(convert::stdlib_uri(module));
         }
-        match self.files.docs.get(path) {
+        match self
+            .files
+            .docs
+            .get(path)
+            .or_else(|| self.files.sources.get(path))
+        {
             Some(doc) => Uri(doc.uri.clone()),
             None => Uri(convert::path_to_uri(path)),
         }
     }
 
     pub fn file_of_path(&self, path: &str) -> Option<File> {
-        if let Some(doc) = self.files.docs.get(path) {
+        if let Some(doc) = self
+            .files
+            .docs
+            .get(path)
+            .or_else(|| self.files.sources.get(path))
+        {
             return Some(doc.file);
         }
         let module = path.strip_prefix("<stdlib>/")?.strip_suffix(".polic")?;
@@ -124,6 +145,7 @@ impl State {
             workspace,
             files: Arc::new(Files {
                 docs: BTreeMap::new(),
+                sources: BTreeMap::new(),
                 stdlib,
             }),
             roots: Vec::new(),
@@ -179,9 +201,20 @@ impl State {
         }
     }
 
-    /// The editor opened a document: its text overrides the disk's.
-    pub fn open(&mut self, uri: &Uri, text: String, version: i32) {
+    /// The editor opened a document: its text overrides the disk's. Documents that are
+    /// not policy (by extension or language id) are source files read for their tags.
+    pub fn open(&mut self, uri: &Uri, language: &str, text: String, version: i32) {
         let path = path_of(uri.0.as_str());
+        if !(path.ends_with(".polic") || language == "polic") {
+            let file = File::new(&self.db, path.clone(), text, Origin::Workspace);
+            let doc = Doc {
+                file,
+                uri: uri.0.as_str().to_string(),
+                version: Some(version),
+            };
+            Arc::make_mut(&mut self.files).sources.insert(path, doc);
+            return;
+        }
         match self.files.docs.get(&path).map(|doc| doc.file) {
             Some(file) => {
                 self.set_text(file, text);
@@ -205,7 +238,13 @@ impl State {
         changes: Vec<TextDocumentContentChangeEvent>,
     ) {
         let path = path_of(uri.0.as_str());
-        let Some(file) = self.files.docs.get(&path).map(|doc| doc.file) else {
+        let Some(file) = self
+            .files
+            .docs
+            .get(&path)
+            .or_else(|| self.files.sources.get(&path))
+            .map(|doc| doc.file)
+        else {
             return;
         };
         let mut text = file.text(&self.db).clone();
@@ -222,7 +261,8 @@ impl State {
             }
         }
         self.set_text(file, text);
-        if let Some(doc) = Arc::make_mut(&mut self.files).docs.get_mut(&path) {
+        let files = Arc::make_mut(&mut self.files);
+        if let Some(doc) = files.docs.get_mut(&path).or(files.sources.get_mut(&path)) {
             doc.version = Some(version);
         }
     }
@@ -231,6 +271,13 @@ impl State {
     /// on disk under a workspace folder, it leaves the workspace.
     pub fn close(&mut self, uri: &Uri, on_disk: Option<String>) {
         let path = path_of(uri.0.as_str());
+        if Arc::make_mut(&mut self.files)
+            .sources
+            .remove(&path)
+            .is_some()
+        {
+            return;
+        }
         match on_disk {
             Some(text) if self.in_roots(&path) => {
                 if let Some(file) = self.files.docs.get(&path).map(|doc| doc.file) {

@@ -572,3 +572,70 @@ async fn related_information_points_at_the_other_end() {
     assert_snapshot!(session.show(&duplicate["relatedInformation"]));
     session.shutdown().await;
 }
+
+const PYTHON: &str = "import ssl\n\n# polic: implements tls.tls-only\ndef serve():\n    return ssl.create_default_context()\n\n# polic: implements tsl\n# polic: tests backups, \n";
+const RUST: &str = "// polic: implements tls\nfn main() {\n    let quoted = \"// polic: implements nothing\";\n}\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tags_in_source_files_trace_navigate_complete_and_report() {
+    let mut files = FILES.to_vec();
+    files.extend([("src/serve.py", PYTHON), ("src/main.rs", RUST)]);
+    let mut session = Session::start("tags", &files, false, options()).await;
+    session.open_as("src/serve.py", "python").await;
+    session.open_as("src/main.rs", "rust").await;
+
+    let mut shown = Vec::new();
+    for (path, needle, delta) in [
+        ("src/serve.py", "tls.tls-only", 1),
+        ("src/serve.py", "tls.tls-only", 6),
+        ("src/main.rs", "implements tls", 12),
+    ] {
+        let response = session
+            .request("textDocument/hover", session.at(path, needle, delta))
+            .await;
+        shown.push(format!(
+            "## {path}: {needle} +{delta}\n{}",
+            hover_text(&session, &response)
+        ));
+    }
+    assert_snapshot!("tag_hovers", shown.join("\n\n"));
+
+    // The control in the policy; nothing in a string literal.
+    let definition = session
+        .request(
+            "textDocument/definition",
+            session.at("src/main.rs", "implements tls", 12),
+        )
+        .await;
+    assert_snapshot!("tag_definition", session.show(&definition["result"]));
+    let in_string = session
+        .request(
+            "textDocument/hover",
+            session.at("src/main.rs", "implements nothing", 12),
+        )
+        .await;
+    assert!(in_string["result"].is_null());
+
+    let diagnostics = session.diagnostics("src/serve.py", Some(1)).await;
+    assert_snapshot!("tag_diagnostics", session.show(&diagnostics));
+
+    // Control names after `polic: tests backups, `, required ones first; words after `polic:`.
+    let completion = session
+        .request(
+            "textDocument/completion",
+            session.at("src/serve.py", "backups, ", 9),
+        )
+        .await;
+    assert_eq!(labels(&completion), ["backups", "tls"]);
+    let completion = session
+        .request(
+            "textDocument/completion",
+            session.at("src/serve.py", "# polic: tests", 9),
+        )
+        .await;
+    assert_eq!(
+        labels(&completion),
+        ["implements", "tests", "begin", "file", "end"]
+    );
+    session.shutdown().await;
+}

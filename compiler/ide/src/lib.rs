@@ -10,6 +10,7 @@ pub mod hover;
 pub mod index;
 pub mod lens;
 pub mod nav;
+pub mod tags;
 
 use polic_diagnostics::LineIndex;
 use polic_sema::{Db, File};
@@ -24,6 +25,7 @@ pub use nav::{
     FileSpan, RenameError, Target, WorkspaceSymbol, document_symbols, goto_definition,
     prepare_rename, references, rename, workspace_symbols,
 };
+pub use tags::{tag_completions, tag_definition, tag_diagnostics, tag_hover};
 
 /// A file's line starts, memoised: the language server converts every position it sends
 /// or receives through it.

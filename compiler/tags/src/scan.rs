@@ -399,7 +399,9 @@ fn parse_tag(
             scope.unwrap_or(ScopeKind::Block),
         ))
     })();
-    result.map_err(|problem: Problem| problems.push(*problem)).ok()
+    result
+        .map_err(|problem: Problem| problems.push(*problem))
+        .ok()
 }
 
 /// `implements a, b.c` from the cursor.

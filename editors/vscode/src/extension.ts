@@ -11,7 +11,7 @@ import {
 } from "vscode-languageclient/node";
 
 import { type Binary, BinaryError, locate } from "./binary";
-import { initializationOptions } from "./config";
+import { documentSelector, initializationOptions } from "./config";
 import { openStdlibModule, STDLIB_SCHEME, StdlibDocuments } from "./stdlib";
 import { ExplainCodeActions, explainAtCursor, explainCode, TRACE_SCHEME, TraceDocuments } from "./trace";
 
@@ -58,11 +58,7 @@ async function startClient(): Promise<void> {
   output.info(`starting ${binary.version}: ${binary.path} lsp`);
   const server: Executable = { command: binary.path, args: ["lsp"] };
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: "polic", scheme: "file" },
-      { language: "polic", scheme: "untitled" },
-      { language: "polic", scheme: STDLIB_SCHEME },
-    ],
+    documentSelector: documentSelector(STDLIB_SCHEME),
     initializationOptions: initializationOptions(),
     outputChannel: output,
     traceOutputChannel: traceOutput,

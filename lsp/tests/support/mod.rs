@@ -270,12 +270,17 @@ impl Session {
     }
 
     pub async fn open(&mut self, path: &str) {
+        self.open_as(path, "polic").await;
+    }
+
+    /// Opens a document with the editor's language id (`python` for a source file).
+    pub async fn open_as(&mut self, path: &str, language: &str) {
         let text = self.texts[path].clone();
         self.versions.insert(path.to_string(), 1);
         let uri = self.uri(path);
         self.notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "polic", "version": 1, "text": text}}),
+            json!({"textDocument": {"uri": uri, "languageId": language, "version": 1, "text": text}}),
         )
         .await;
     }

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 
 import { BinaryError, locate, resolveBinary } from "../../src/binary";
-import { initializationOptions } from "../../src/config";
+import { DEFAULT_SOURCE_LANGUAGES, documentSelector, initializationOptions } from "../../src/config";
 import { STDLIB_SCHEME, stdlibModule, stdlibUri } from "../../src/stdlib";
 import { ExplainCodeActions, TRACE_SCHEME, TraceDocuments, targetFromHoverText } from "../../src/trace";
 import { folders, settings, Uri } from "./vscode-stub";
@@ -109,6 +109,24 @@ describe("standard-library URIs", () => {
     assert.equal(stdlibModule(stdlibUri("nist80053") as never), "nist80053");
     assert.equal(stdlibUri("asvs5").toString(), "polic-stdlib:///asvs5.polic");
     assert.equal(stdlibModule(Uri.from({ scheme: STDLIB_SCHEME, path: "/x/y.polic" }) as never), undefined);
+  });
+});
+
+describe("the document selector", () => {
+  const config = (values: Record<string, unknown>) => ({ get: <T>(key: string) => values[key] as T });
+
+  it("sends polic files and, for their tags, source files of the configured languages", () => {
+    const selector = documentSelector("polic-stdlib", config({ "sources.languages": ["python", "polic"] }));
+    assert.deepEqual(selector, [
+      { language: "polic", scheme: "file" },
+      { language: "polic", scheme: "untitled" },
+      { language: "polic", scheme: "polic-stdlib" },
+      { language: "python", scheme: "file" },
+    ]);
+    const all = documentSelector("polic-stdlib", config({ "sources.languages": ["*"] }));
+    assert.deepEqual(all.at(-1), { scheme: "file" });
+    const unset = documentSelector("polic-stdlib", config({}));
+    assert.equal(unset.length, 3 + DEFAULT_SOURCE_LANGUAGES.length);
   });
 });
 
@@ -231,6 +249,11 @@ describe("the manifest", () => {
     for (const { command } of manifest.contributes.commands) {
       assert.ok(source.includes(`"${command}"`), `${command} is registered`);
     }
+  });
+
+  it("declares the default source languages the code uses", () => {
+    const setting = manifest.contributes.configuration.properties["polic.sources.languages"];
+    assert.deepEqual(setting.default, DEFAULT_SOURCE_LANGUAGES);
   });
 
   it("has a setting for every initialization option", () => {
