@@ -1,27 +1,47 @@
-//! Cold check of generated workspaces: a fresh database, every file parsed, resolved and
-//! checked. `cargo bench -p polic-tests --bench check`; sizes in lines.
+//! The compiler over generated workspaces of 1,000 to 1,000,000 lines: cold check, cold
+//! build of the rule set, re-check after a one-line edit, hover. Throughput in lines
+//! (items) per second. `cargo bench -p polic-tests --bench check`.
 
 /// The allocator the `polic` binary ships with, so that figures match what users run.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-use polic_sema::Database;
+#[path = "bodies/check.rs"]
+mod bodies;
+
+use polic_tests::generate::{SIZES, line_count, workspace};
 
 fn main() {
     divan::main();
 }
 
-#[divan::bench(args = [1_000, 10_000, 100_000], sample_count = 20)]
+#[divan::bench(args = SIZES, sample_count = 10)]
 fn cold_check(bencher: divan::Bencher, lines: usize) {
-    let files = polic_tests::generate::workspace(lines);
+    let files = workspace(lines);
     bencher
-        .counter(divan::counter::ItemsCount::new(lines))
-        .bench(|| {
-            let db = Database::default();
-            let workspace = db.workspace(files.clone(), polic_tests::TODAY);
-            let diagnostics = polic_sema::check(&db, workspace);
-            assert!(diagnostics.is_empty());
-            // Returned so that divan drops it after timing: `polic check` never frees it.
-            db
-        });
+        .counter(divan::counter::ItemsCount::new(line_count(&files)))
+        .bench(|| bodies::cold_check(&files));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn build_rule_set(bencher: divan::Bencher, lines: usize) {
+    let files = workspace(lines);
+    bencher
+        .counter(divan::counter::ItemsCount::new(line_count(&files)))
+        .bench(|| bodies::build_rule_set(&files));
+}
+
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn edit_and_check(bencher: divan::Bencher, lines: usize) {
+    let files = workspace(lines);
+    let mut edit = bodies::Edit::new(&files);
+    bencher
+        .counter(divan::counter::ItemsCount::new(line_count(&files)))
+        .bench_local(|| edit.edit_and_check());
+}
+
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn hover(bencher: divan::Bencher, lines: usize) {
+    let hover = bodies::Hover::new(&workspace(lines));
+    bencher.bench_local(|| hover.hover());
 }

@@ -2,6 +2,14 @@
 //! schema, archetypes, controls with conditions and obligations, apps and waivers, spread
 //! over files of a few hundred lines, as an organisation's policy repository would be.
 
+/// The workspace sizes benchmarks sweep, in lines: growth per 10× shows how work scales.
+pub const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
+
+/// The number of lines in files.
+pub fn line_count(files: &[(String, String)]) -> usize {
+    files.iter().map(|(_, text)| text.lines().count()).sum()
+}
+
 /// Files (path, text) totalling about `lines` lines. Deterministic for a given size.
 pub fn workspace(lines: usize) -> Vec<(String, String)> {
     let mut files = Vec::new();
@@ -123,7 +131,7 @@ mod tests {
     #[test]
     fn generated_workspace_checks_cleanly_at_its_size() {
         let files = super::workspace(5_000);
-        let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
+        let lines = super::line_count(&files);
         assert!((4_500..6_500).contains(&lines), "{lines} lines");
         let files = files.into_iter().collect();
         let diagnostics = crate::check(&files);

@@ -1,0 +1,101 @@
+//! Bodies of the compiler benchmarks (benches/check.rs) over generated workspaces, shared
+//! with tests/benches_smoke.rs.
+
+use polic_sema::{Database, File, Workspace};
+use salsa::Setter;
+
+/// Cold check: a fresh database, every file parsed, resolved and checked.
+pub fn cold_check(files: &[(String, String)]) -> Database {
+    let db = Database::default();
+    let workspace = db.workspace(files.to_vec(), polic_tests::TODAY);
+    let diagnostics = polic_sema::check(&db, workspace);
+    assert!(diagnostics.is_empty(), "{diagnostics:?}");
+    // Returned so that the benchmark drops it after timing: `polic check` never frees it.
+    db
+}
+
+/// Cold build of the rule set: parse, check and write out; returns the number of controls.
+pub fn build_rule_set(files: &[(String, String)]) -> (Database, usize) {
+    let db = Database::default();
+    let workspace = db.workspace(files.to_vec(), polic_tests::TODAY);
+    let controls = polic_sema::build::rule_set(&db, workspace).controls.len();
+    // Dropped after timing, as `polic build` never frees it.
+    (db, controls)
+}
+
+/// The first unit file, where the edits and hovers happen.
+const EDITED: &str = "unit00000.polic";
+
+fn checked(files: &[(String, String)]) -> (Database, Workspace, File) {
+    let db = Database::default();
+    let workspace = db.workspace(files.to_vec(), polic_tests::TODAY);
+    assert!(polic_sema::check(&db, workspace).is_empty());
+    let file = *workspace
+        .files(&db)
+        .iter()
+        .find(|f| f.path(&db) == EDITED)
+        .expect("the generated workspace has a first unit");
+    (db, workspace, file)
+}
+
+/// A checked workspace re-checked after one-line edits, as an editor session does.
+pub struct Edit {
+    db: Database,
+    workspace: Workspace,
+    file: File,
+    /// The file's text before and after the edit (a control's title changed).
+    texts: [String; 2],
+    current: usize,
+}
+
+impl Edit {
+    pub fn new(files: &[(String, String)]) -> Edit {
+        let (db, workspace, file) = checked(files);
+        let text = file.text(&db).clone();
+        let edited = text.replacen("\"Control 0\"", "\"Control 0!\"", 1);
+        assert_ne!(text, edited);
+        Edit {
+            db,
+            workspace,
+            file,
+            texts: [text, edited],
+            current: 0,
+        }
+    }
+
+    /// Makes the edit (or undoes it) and checks the workspace again.
+    pub fn edit_and_check(&mut self) -> usize {
+        self.current ^= 1;
+        self.file
+            .set_text(&mut self.db)
+            .to(self.texts[self.current].clone());
+        let diagnostics = polic_sema::check(&self.db, self.workspace);
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        diagnostics.len()
+    }
+}
+
+/// Hover on a control in a checked workspace, as the language server answers it.
+pub struct Hover {
+    db: Database,
+    workspace: Workspace,
+    file: File,
+    offset: u32,
+}
+
+impl Hover {
+    pub fn new(files: &[(String, String)]) -> Hover {
+        let (db, workspace, file) = checked(files);
+        let at = file.text(&db).find("control c3 ").expect("control c3") + "control c".len();
+        Hover {
+            db,
+            workspace,
+            file,
+            offset: u32::try_from(at).expect("offsets are u32"),
+        }
+    }
+
+    pub fn hover(&self) -> polic_ide::Hover {
+        polic_ide::hover(&self.db, self.workspace, self.file, self.offset).expect("a hover")
+    }
+}

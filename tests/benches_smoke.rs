@@ -1,0 +1,32 @@
+//! Every benchmark body once, at the smallest size its benchmark runs and without timing:
+//! `cargo test` does not run benchmarks, and this keeps them from rotting. The Rego side of
+//! the peer benchmark runs in tests/peer.rs.
+
+#[path = "benches/bodies/check.rs"]
+mod check;
+#[path = "benches/bodies/eval.rs"]
+mod eval;
+#[path = "benches/bodies/phases.rs"]
+mod phases;
+
+use polic_tests::generate::{SIZES, workspace};
+
+#[test]
+fn compiler_bodies() {
+    let files = workspace(SIZES[0]);
+    check::cold_check(&files);
+    assert!(check::build_rule_set(&files).1 > 0);
+    let mut edit = check::Edit::new(&files);
+    edit.edit_and_check();
+    edit.edit_and_check();
+    assert!(check::Hover::new(&files).hover().markdown.contains("c3"));
+    assert!(phases::lex(&files) > 0);
+    assert_eq!(phases::parse(&files).len(), files.len());
+}
+
+#[test]
+fn evaluation_bodies() {
+    let portfolio = eval::Portfolio::new(100, 100);
+    assert_eq!(portfolio.decisions().required.len(), 100);
+    portfolio.statuses();
+}
