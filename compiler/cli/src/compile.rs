@@ -125,16 +125,16 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
     let mut diagnostics = loaded.problems.clone();
     diagnostics.extend(polic_sema::check(&db, workspace));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut texts = loaded.files;
+    let mut texts = Texts::new(loaded.files);
     texts.extend(loaded.problem_texts);
     for module in polic_stdlib::MODULES {
-        texts.insert(module.path(), module.text.to_string());
+        texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
     }
     Ok(Compiled {
         db,
         workspace,
         diagnostics,
-        texts: Texts::new(texts),
+        texts,
         files: file_count,
         io_error: loaded.io_error,
         code: None,

@@ -139,7 +139,7 @@ fn check(args: CheckArgs) -> u8 {
         Err(code) => return code,
     };
     if !specs.is_empty() {
-        let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
+        let rules = polic_sema::build::rule_set_for_code(&compiled.db, compiled.workspace);
         match sources::scan(&specs, rules) {
             Ok(code) => compiled.add_code(code),
             Err(code) => return code,

@@ -1,6 +1,8 @@
 //! Writing diagnostics in each output format: human (ariadne), JSON, SARIF 2.1.0, GitHub
 //! workflow commands and JUnit XML. Every format lists diagnostics in the same stable order.
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use polic_diagnostics::{
@@ -18,34 +20,36 @@ pub enum Format {
     Junit,
 }
 
-/// The texts diagnostics point into, with their line indexes built once.
+/// The texts diagnostics point into. Line indexes are built when a diagnostic first needs
+/// one: most texts (the standard library's, large) are never shown.
+#[derive(Default)]
 pub struct Texts {
-    texts: BTreeMap<String, String>,
-    indexes: BTreeMap<String, LineIndex>,
+    texts: BTreeMap<String, (Cow<'static, str>, OnceCell<LineIndex>)>,
 }
 
 impl Texts {
     pub fn new(texts: BTreeMap<String, String>) -> Texts {
-        let indexes = texts
-            .iter()
-            .map(|(path, text)| (path.clone(), LineIndex::new(text)))
-            .collect();
-        Texts { texts, indexes }
+        let mut out = Texts::default();
+        out.extend(texts);
+        out
     }
 
     pub fn extend(&mut self, texts: BTreeMap<String, String>) {
         for (path, text) in texts {
-            self.indexes.insert(path.clone(), LineIndex::new(&text));
-            self.texts.insert(path, text);
+            self.insert(path, Cow::Owned(text));
         }
+    }
+
+    pub fn insert(&mut self, path: String, text: Cow<'static, str>) {
+        self.texts.insert(path, (text, OnceCell::new()));
     }
 
     /// One-based (line, column) of both ends of a location; columns count characters.
     fn range(&self, at: &Located) -> ((u32, u32), (u32, u32)) {
-        let (Some(text), Some(index)) = (self.texts.get(&at.file), self.indexes.get(&at.file))
-        else {
+        let Some((text, index)) = self.texts.get(&at.file) else {
             return ((1, 1), (1, 1));
         };
+        let index = index.get_or_init(|| LineIndex::new(text));
         let point = |offset: u32| {
             let lc = index.line_col(offset);
             let line_start = index.line_start(lc.line).unwrap_or(0) as usize;
@@ -61,7 +65,7 @@ impl Texts {
 
 impl polic_diagnostics::Sources for Texts {
     fn text(&self, file: &str) -> Option<&str> {
-        self.texts.get(file).map(String::as_str)
+        self.texts.get(file).map(|(text, _)| text.as_ref())
     }
 }
 

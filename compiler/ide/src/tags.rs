@@ -45,7 +45,7 @@ fn symbol_at(db: &dyn Db, file: File, offset: u32) -> Option<(TagTarget, Symbol,
 pub fn tag_hover(db: &dyn Db, workspace: Workspace, file: File, offset: u32) -> Option<Hover> {
     let (target, symbol, span) = symbol_at(db, file, offset)?;
     let mut markdown = describe_symbol(db, workspace, &symbol)?;
-    let rules = polic_sema::build::rule_set(db, workspace);
+    let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
     if let Some(app) = policy.app_of(file.path(db)) {
         let required = policy
@@ -85,7 +85,7 @@ pub fn tag_diagnostics(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Dia
     if tags.is_empty() {
         return Vec::new();
     }
-    let rules = polic_sema::build::rule_set(db, workspace);
+    let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
     let resolved = policy.resolve(policy.app_of(path), path, &tags);
     polic_sema::finish(resolved.diagnostics, polic_sema::lints(db, workspace))
@@ -150,7 +150,7 @@ pub fn tag_completions(
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let (context, word_start) = context(&text[line_start..offset])?;
     let replace = Span::new(line_start + word_start, offset);
-    let rules = polic_sema::build::rule_set(db, workspace);
+    let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
     let items = match context {
         Context::Word => ["implements", "tests", "begin", "file", "end"]
