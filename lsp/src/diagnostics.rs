@@ -30,7 +30,8 @@ pub fn compute(s: &Snapshot) -> Vec<(Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
         out.push((s.uri_of_path(&path), None, convert_all(s, &diagnostics)));
     }
     for doc in s.files.sources.values() {
-        let diagnostics = polic_ide::tag_diagnostics(&s.db, s.workspace, doc.file);
+        let diagnostics =
+            polic_ide::tag_diagnostics(&s.db, s.workspace, doc.file, s.source_app(doc.file));
         out.push((
             Uri(doc.uri.clone()),
             doc.version,

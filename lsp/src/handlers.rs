@@ -133,7 +133,7 @@ pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<Hover> {
     let (file, hover) = match s.source_at(position) {
         Some((file, offset)) => (
             file,
-            polic_ide::tag_hover(&s.db, s.workspace, file, offset)?,
+            polic_ide::tag_hover(&s.db, s.workspace, file, offset, s.source_app(file))?,
         ),
         None => {
             let (file, offset) = s.at(position)?;
@@ -321,7 +321,7 @@ pub fn completion(s: &Snapshot, params: lsp::CompletionParams) -> Option<Complet
     let (file, completions) = match s.source_at(position) {
         Some((file, offset)) => (
             file,
-            polic_ide::tag_completions(&s.db, s.workspace, file, offset)?,
+            polic_ide::tag_completions(&s.db, s.workspace, file, offset, s.source_app(file))?,
         ),
         None => {
             // A space triggers completion for tags in source files only.

@@ -56,6 +56,13 @@ struct Publisher {
 
 type Published = BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>;
 
+/// A workspace folder as read from disk.
+struct Root {
+    path: PathBuf,
+    files: Vec<(PathBuf, String)>,
+    source_apps: Vec<polic_tags::settings::Spec>,
+}
+
 /// Publishes a document's diagnostics unless exactly these were sent for its version.
 async fn publish(
     client: &Client,
@@ -141,6 +148,21 @@ impl Backend {
                     data: None,
                 })
             }
+        }
+    }
+
+    /// A workspace folder's policy files and the `sources` of its `polic.toml` (a broken
+    /// one is logged, and read as none).
+    fn read_root(&self, path: PathBuf) -> Root {
+        let files = state::scan(&path);
+        let source_apps = polic_tags::settings::read(&path).unwrap_or_else(|message| {
+            self.log_error(format!("polic: {message}"));
+            Vec::new()
+        });
+        Root {
+            path,
+            files,
+            source_apps,
         }
     }
 
@@ -359,12 +381,9 @@ impl LanguageServer for Backend {
                 .map_err(|e| Error::invalid_params(format!("initializationOptions: {e}")))?,
             None => Config::default(),
         };
-        let scanned: Vec<(PathBuf, Vec<(PathBuf, String)>)> = roots(&params)
+        let scanned: Vec<Root> = roots(&params)
             .into_iter()
-            .map(|root| {
-                let files = state::scan(&root);
-                (root, files)
-            })
+            .map(|root| self.read_root(root))
             .collect();
         {
             let mut state = self.lock();
@@ -372,8 +391,8 @@ impl LanguageServer for Backend {
             state.document_changes = document_changes;
             state.watch_files = watch_files;
             state.config = Arc::new(config);
-            for (root, files) in scanned {
-                state.add_root(root, files);
+            for root in scanned {
+                state.add_root(root.path, root.files, root.source_apps);
             }
         }
         let capabilities = ServerCapabilities {
@@ -528,22 +547,19 @@ impl LanguageServer for Backend {
             convert::uri_to_path(folder.uri.0.as_str()).map(PathBuf::from)
         };
         let removed: Vec<PathBuf> = params.event.removed.iter().filter_map(path).collect();
-        let added: Vec<(PathBuf, Vec<(PathBuf, String)>)> = params
+        let added: Vec<Root> = params
             .event
             .added
             .iter()
             .filter_map(path)
-            .map(|root| {
-                let files = state::scan(&root);
-                (root, files)
-            })
+            .map(|root| self.read_root(root))
             .collect();
         self.update("didChangeWorkspaceFolders", |state| {
             for root in &removed {
                 state.remove_root(root);
             }
-            for (root, files) in added {
-                state.add_root(root, files);
+            for root in added {
+                state.add_root(root.path, root.files, root.source_apps);
             }
         });
     }

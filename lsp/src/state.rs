@@ -41,6 +41,9 @@ pub struct Files {
     /// Open source files of other languages, read for their `polic:` tags only: database
     /// files that are not workspace members, so they are never parsed as policy.
     pub sources: BTreeMap<String, Doc>,
+    /// The `sources` of each workspace folder's `polic.toml`: which app a source file
+    /// under one of them belongs to.
+    pub source_apps: Vec<polic_tags::settings::Spec>,
     /// Standard-library modules by name.
     pub stdlib: BTreeMap<String, File>,
 }
@@ -66,6 +69,15 @@ impl Snapshot {
             return self.files.stdlib.get(module).copied();
         }
         self.files.docs.get(&path_of(uri)).map(|doc| doc.file)
+    }
+
+    /// The app a workspace folder's `polic.toml` names for a source file, if any.
+    pub fn source_app(&self, file: File) -> Option<&str> {
+        let path = Path::new(file.path(&self.db));
+        self.files
+            .source_apps
+            .iter()
+            .find_map(|spec| spec.app_for(path))
     }
 
     /// The source file (not policy) a URI names, read for its tags.
@@ -146,6 +158,7 @@ impl State {
             files: Arc::new(Files {
                 docs: BTreeMap::new(),
                 sources: BTreeMap::new(),
+                source_apps: Vec::new(),
                 stdlib,
             }),
             roots: Vec::new(),
@@ -324,7 +337,15 @@ impl State {
             .any(|root| Path::new(path).starts_with(root))
     }
 
-    pub fn add_root(&mut self, root: PathBuf, files: Vec<(PathBuf, String)>) {
+    pub fn add_root(
+        &mut self,
+        root: PathBuf,
+        files: Vec<(PathBuf, String)>,
+        source_apps: Vec<polic_tags::settings::Spec>,
+    ) {
+        Arc::make_mut(&mut self.files)
+            .source_apps
+            .extend(source_apps);
         self.roots.push(root);
         self.disk_changed(
             files
@@ -337,6 +358,9 @@ impl State {
     /// Forgets a workspace folder's files, except open documents.
     pub fn remove_root(&mut self, root: &Path) {
         self.roots.retain(|r| r != root);
+        Arc::make_mut(&mut self.files)
+            .source_apps
+            .retain(|spec| !spec.dir.starts_with(root));
         let gone: Vec<String> = self
             .files
             .docs

@@ -579,7 +579,14 @@ const RUST: &str = "// polic: implements tls\nfn main() {\n    let quoted = \"//
 #[tokio::test(flavor = "multi_thread")]
 async fn tags_in_source_files_trace_navigate_complete_and_report() {
     let mut files = FILES.to_vec();
-    files.extend([("src/serve.py", PYTHON), ("src/main.rs", RUST)]);
+    // The folder's polic.toml names the app of the code under src/: not the shop, whose
+    // manifest sits above it.
+    files.extend([
+        ("src/serve.py", PYTHON),
+        ("src/main.rs", RUST),
+        ("other/app.polic", "app kiosk \"Kiosk\" { archetype web }\n"),
+        ("polic.toml", "sources = [\"kiosk=src\"]\n"),
+    ]);
     let mut session = Session::start("tags", &files, false, options()).await;
     session.open_as("src/serve.py", "python").await;
     session.open_as("src/main.rs", "rust").await;

@@ -8,6 +8,7 @@ use polic_diagnostics::Diagnostic;
 use polic_diagnostics::suggest::closest;
 use polic_ruleset::RuleSet;
 use polic_ruleset::evidence::CodeTag;
+use polic_tags::settings::Spec;
 use polic_tags::{Policy, Skipped};
 
 use crate::compile::{self, Color};
@@ -24,49 +25,6 @@ pub struct SourcesArgs {
     pub specs: Vec<String>,
 }
 
-/// One directory to scan, and the app its files belong to when the user said so.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Spec {
-    pub app: Option<String>,
-    pub dir: PathBuf,
-}
-
-impl Spec {
-    /// `DIR` or `APP=DIR`, with `DIR` relative to `base`. A `=` belongs to the directory
-    /// unless what precedes it is a name.
-    fn parse(text: &str, base: &Path) -> Spec {
-        let named = text.split_once('=').filter(|(app, _)| {
-            !app.is_empty()
-                && app
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        });
-        let (app, dir) = match named {
-            Some((app, dir)) => (Some(app.to_string()), dir),
-            None => (None, text),
-        };
-        Spec {
-            app,
-            dir: if base == Path::new(".") {
-                PathBuf::from(dir)
-            } else {
-                base.join(dir)
-            },
-        }
-    }
-}
-
-/// The settings file read from the first policy directory given (or the current one).
-pub const SETTINGS_FILE: &str = "polic.toml";
-
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Settings {
-    /// As `--sources` takes them, relative to the settings file.
-    #[serde(default)]
-    sources: Vec<String>,
-}
-
 /// The directories to scan: the flags if any, else the `polic.toml` beside the policy.
 pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Vec<Spec>, u8> {
     if !args.specs.is_empty() {
@@ -81,29 +39,11 @@ pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Vec<Spec>, 
         .find(|p| p.is_dir())
         .cloned()
         .unwrap_or_else(|| PathBuf::from("."));
-    let path = base.join(SETTINGS_FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => {
-            eprintln!("error: cannot read {}: {error}", display_path(&path));
-            return Err(exit::USAGE);
-        }
-    };
-    let settings: Settings = toml::from_str(&text).map_err(|error| {
-        eprintln!(
-            "error: {}: {}",
-            display_path(&path),
-            error.to_string().trim_end()
-        );
+    polic_tags::settings::read(&base).map_err(|message| {
+        eprintln!("error: {message}");
         eprintln!("  help: polic.toml takes `sources = [\"DIR\", \"APP=DIR\"]`");
         exit::USAGE
-    })?;
-    Ok(settings
-        .sources
-        .iter()
-        .map(|s| Spec::parse(s, &base))
-        .collect())
+    })
 }
 
 /// What scanning found, resolved against the policy.

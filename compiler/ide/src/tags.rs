@@ -42,12 +42,19 @@ fn symbol_at(db: &dyn Db, file: File, offset: u32) -> Option<(TagTarget, Symbol,
 }
 
 /// The trace of the tagged control (or obligation), and whether the file's app must meet it.
-pub fn tag_hover(db: &dyn Db, workspace: Workspace, file: File, offset: u32) -> Option<Hover> {
+/// `app` is the app the settings name for the file (`polic.toml`), if any.
+pub fn tag_hover(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: File,
+    offset: u32,
+    app: Option<&str>,
+) -> Option<Hover> {
     let (target, symbol, span) = symbol_at(db, file, offset)?;
     let mut markdown = describe_symbol(db, workspace, &symbol)?;
     let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
-    if let Some(app) = policy.app_of(file.path(db)) {
+    if let Some(app) = app.or_else(|| policy.app_of(file.path(db))) {
         let required = policy
             .controls_for(Some(app))
             .iter()
@@ -79,7 +86,12 @@ pub fn tag_definition(
 
 /// A source file's tag problems, unknown names and controls its app does not require,
 /// under the policy's lint levels.
-pub fn tag_diagnostics(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Diagnostic> {
+pub fn tag_diagnostics(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: File,
+    app: Option<&str>,
+) -> Vec<Diagnostic> {
     let path = file.path(db);
     let tags = polic_tags::scan(path, file.text(db));
     if tags.is_empty() {
@@ -87,7 +99,7 @@ pub fn tag_diagnostics(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Dia
     }
     let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
-    let resolved = policy.resolve(policy.app_of(path), path, &tags);
+    let resolved = policy.resolve(app.or_else(|| policy.app_of(path)), path, &tags);
     polic_sema::finish(resolved.diagnostics, polic_sema::lints(db, workspace))
 }
 
@@ -144,6 +156,7 @@ pub fn tag_completions(
     workspace: Workspace,
     file: File,
     offset: u32,
+    app: Option<&str>,
 ) -> Option<Completions> {
     let text = file.text(db);
     let offset = (offset as usize).min(text.len());
@@ -164,7 +177,7 @@ pub fn tag_completions(
             })
             .collect(),
         Context::Control => {
-            let app = policy.app_of(file.path(db));
+            let app = app.or_else(|| policy.app_of(file.path(db)));
             policy
                 .controls_for(app)
                 .into_iter()

@@ -4,13 +4,15 @@
 //! - [`language`]: how each kind of file writes comments and strings;
 //! - [`scan`]: the tags of one text (pure, no I/O);
 //! - [`walk`]: a directory tree scanned in parallel, respecting `.gitignore`;
-//! - [`resolve`]: tags checked against a rule set, and turned into evaluation evidence.
+//! - [`resolve`]: tags checked against a rule set, and turned into evaluation evidence;
+//! - [`settings`]: `--sources [APP=]DIR` and `polic.toml`.
 //!
 //! The syntax is documented in docs/traceability.md.
 
 pub mod language;
 pub mod resolve;
 pub mod scan;
+pub mod settings;
 pub mod walk;
 
 pub use resolve::{Policy, Resolved};
