@@ -98,8 +98,14 @@ fn a_lint_level_applies_to_tags() {
         "// polic: implements output-signing\nexport const sign = () => {};\n",
     )
     .expect("write");
+    // A file too large to scan is named, not silently passed over.
+    std::fs::write(dir.join("src/bundle.js"), vec![b'\n'; 5 * 1024 * 1024]).expect("write");
     let output = polic_in(&dir, &["check", ".", "--sources", "src"]);
     assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "note: skipped src/bundle.js: larger than 4 MiB (5242880 bytes)\n"
+    );
     assert!(
         stdout(&output)
             .contains("error[P1002]: app `shop` does not require control `output-signing`")
