@@ -568,9 +568,9 @@ impl<'t> Lines<'t> {
             {
                 next_comment += 1;
             }
-            let in_comment = comments.get(next_comment).is_some_and(|c| {
-                c.whole.start <= first && first < c.whole.end.max(c.whole.start + 1)
-            });
+            let in_comment = comments
+                .get(next_comment)
+                .is_some_and(|c| c.whole.start <= first && first < c.whole.end);
             code.push(!in_comment);
         }
         Lines { text, starts, code }
