@@ -303,9 +303,11 @@ fn line_start_comments(text: &str) -> Vec<Comment> {
                     body_end = start + stripped.len();
                 }
             }
+            // `<!-->` opens and closes with the same dash: the body is empty, not reversed.
+            let body_start = start + indent + leader.len();
             out.push(Comment {
                 whole: start + indent..start + content.len(),
-                body: start + indent + leader.len()..body_end,
+                body: body_start..body_end.max(body_start),
             });
         }
         start += line.len();
@@ -609,7 +611,10 @@ impl<'t> Lines<'t> {
     /// indented under it and a closing bracket at its own indent. Attributes and decorators
     /// (`@route`, `#[test]`) take the item after them along.
     fn block(&self, line: u32, comment: &Comment) -> (u32, u32) {
-        let own = &self.text[self.starts[line as usize - 1]..comment.whole.start];
+        // Code before the comment on the tag's line; none when the tag is on a later line
+        // of a block comment.
+        let line_start = self.starts[line as usize - 1];
+        let own = &self.text[line_start..comment.whole.start.max(line_start)];
         let first = if !own.trim().is_empty() {
             Some(line)
         } else {
