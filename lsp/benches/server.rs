@@ -39,7 +39,13 @@ fn bench() -> &'static Mutex<Bench> {
             .enable_all()
             .build()
             .expect("runtime");
-        let files = polic_tests::generate::workspace(100_000);
+        // Under `cargo test` (no `--bench`), once on a small workspace: a smoke run.
+        let size = if std::env::args().any(|a| a == "--bench") {
+            100_000
+        } else {
+            2_000
+        };
+        let files = polic_tests::generate::workspace(size);
         let lines: usize = files.iter().map(|(_, t)| t.lines().count()).sum();
         let borrowed: Vec<(&str, &str)> = files
             .iter()
