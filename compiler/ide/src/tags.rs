@@ -55,10 +55,7 @@ pub fn tag_hover(
     let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
     if let Some(app) = app.or_else(|| policy.app_of(file.path(db))) {
-        let required = policy
-            .controls_for(Some(app))
-            .iter()
-            .any(|(control, required)| *required && control.name == target.control);
+        let required = policy.requires(app, &target.control) == Some(true);
         let _ = write!(
             markdown,
             "\n---\nThis file belongs to app `{app}`, which {} `{}`.\n",

@@ -1,24 +1,28 @@
 //! Tags against the policy's rule set: which app a source file belongs to, whether each tag
 //! names a control (or obligation) the policy defines, and whether that app must meet it.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use polic_diagnostics::suggest::closest;
 use polic_diagnostics::{Code, Diagnostic, Located, Span};
 use polic_ruleset::RuleSet;
-use polic_ruleset::eval::{applicability, candidates};
+use polic_ruleset::eval::{Candidate, applicability, effective_facts};
 use polic_ruleset::evidence::{CodeTag, Verb as CodeVerb};
 use polic_ruleset::schema::Control;
 
 use crate::scan::{FileTags, Target, Verb};
 
-/// What tags are resolved against, computed once per rule set.
+/// What tags are resolved against.
 pub struct Policy<'r> {
     rules: &'r RuleSet,
     controls: BTreeMap<&'r str, &'r Control>,
-    /// Per app, the indices of the controls it must meet; `None` when the policy's
-    /// conditions cannot be evaluated (it has errors, reported by the checker).
-    required: Option<BTreeMap<&'r str, BTreeSet<usize>>>,
+    /// Per app asked about, whether it must meet each control (by index): computed for one
+    /// app at a time, since an editor asks about one file's app in a large portfolio.
+    /// `None` when the policy's conditions cannot be evaluated (it has errors, which the
+    /// checker reports).
+    required: RefCell<BTreeMap<String, Option<Rc<[bool]>>>>,
     /// Where each app is declared: its file's directory, deepest first.
     app_dirs: Vec<(&'r str, &'r str)>,
 }
@@ -34,21 +38,6 @@ pub struct Resolved {
 
 impl<'r> Policy<'r> {
     pub fn new(rules: &'r RuleSet) -> Policy<'r> {
-        let required = applicability(rules, &candidates(rules))
-            .ok()
-            .map(|applicable| {
-                rules
-                    .apps
-                    .iter()
-                    .enumerate()
-                    .map(|(a, app)| {
-                        let controls = (0..rules.controls.len())
-                            .filter(|&c| applicable.required[c].get(a))
-                            .collect();
-                        (app.name.as_str(), controls)
-                    })
-                    .collect()
-            });
         let mut app_dirs: Vec<(&str, &str)> = rules
             .apps
             .iter()
@@ -62,9 +51,34 @@ impl<'r> Policy<'r> {
                 .iter()
                 .map(|c| (c.name.as_str(), c))
                 .collect(),
-            required,
+            required: RefCell::default(),
             app_dirs,
         }
+    }
+
+    /// Whether `app` must meet each control, by index; `None` for an unknown app or a
+    /// policy whose conditions cannot be evaluated.
+    fn required_of(&self, app: &str) -> Option<Rc<[bool]>> {
+        if let Some(known) = self.required.borrow().get(app) {
+            return known.clone();
+        }
+        let computed = self
+            .rules
+            .apps
+            .iter()
+            .find(|a| a.name == app)
+            .and_then(|found| {
+                let candidate = Candidate {
+                    archetypes: found.archetypes.clone(),
+                    facts: effective_facts(self.rules, &found.archetypes, &found.facts),
+                };
+                let applicable = applicability(self.rules, &[candidate]).ok()?;
+                Some(applicable.required.iter().map(|bits| bits.get(0)).collect())
+            });
+        self.required
+            .borrow_mut()
+            .insert(app.to_string(), computed.clone());
+        computed
     }
 
     /// The app a source file belongs to: the one declared in the nearest `.polic` file in
@@ -104,15 +118,22 @@ impl<'r> Policy<'r> {
         self.controls.get(name).copied()
     }
 
+    /// Whether `app` must meet `control`; `None` when either is unknown or the policy's
+    /// conditions cannot be evaluated.
+    pub fn requires(&self, app: &str, control: &str) -> Option<bool> {
+        let index = self.rules.controls.iter().position(|c| c.name == control)?;
+        Some(self.required_of(app)?[index])
+    }
+
     /// Controls by name, for completion: those `app` must meet first when it is known.
     pub fn controls_for(&self, app: Option<&str>) -> Vec<(&'r Control, bool)> {
-        let required = app.and_then(|app| self.required.as_ref()?.get(app));
+        let required = app.and_then(|app| self.required_of(app));
         let mut out: Vec<(&Control, bool)> = self
             .rules
             .controls
             .iter()
             .enumerate()
-            .map(|(c, control)| (control, required.is_some_and(|r| r.contains(&c))))
+            .map(|(c, control)| (control, required.as_ref().is_some_and(|r| r[c])))
             .collect();
         out.sort_by_key(|(control, required)| (!required, control.name.as_str()));
         out
@@ -206,13 +227,7 @@ impl<'r> Policy<'r> {
             return Some(problem);
         }
         let app = app?;
-        let required = self.required.as_ref()?.get(app)?;
-        let index = self
-            .rules
-            .controls
-            .iter()
-            .position(|c| c.name == control.name)?;
-        if required.contains(&index) {
+        if self.requires(app, &control.name)? {
             return None;
         }
         let applies: Vec<String> = control.applies.iter().map(ToString::to_string).collect();
