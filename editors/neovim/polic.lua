@@ -8,6 +8,18 @@
 
 local polic = vim.g.polic_path or "polic"
 
+-- Source files whose `polic:` tags the server reads (hover traces the control to its
+-- clauses, go to definition, diagnostics, completion): set `vim.g.polic_source_filetypes`
+-- to change the list, `{}` for none.
+local source_filetypes = vim.g.polic_source_filetypes
+  or {
+    "c", "cpp", "cs", "go", "java", "javascript", "javascriptreact", "kotlin", "php", "python",
+    "ruby", "rust", "scala", "sh", "sql", "swift", "terraform", "typescript", "typescriptreact",
+    "yaml", "dockerfile", "html", "xml", "markdown",
+  }
+local filetypes = { "polic" }
+vim.list_extend(filetypes, source_filetypes)
+
 vim.filetype.add({ extension = { polic = "polic" } })
 
 local group = vim.api.nvim_create_augroup("polic", { clear = true })
@@ -77,7 +89,7 @@ if vim.lsp.config and vim.lsp.enable then
   -- Neovim 0.11+.
   vim.lsp.config("polic", {
     cmd = { polic, "lsp" },
-    filetypes = { "polic" },
+    filetypes = filetypes,
     root_dir = function(bufnr, on_dir)
       on_dir(root(bufnr))
     end,
@@ -88,7 +100,7 @@ elseif vim.lsp.start then
   -- Neovim 0.8 to 0.10.
   vim.api.nvim_create_autocmd("FileType", {
     group = group,
-    pattern = "polic",
+    pattern = filetypes,
     callback = function(args)
       vim.lsp.start({
         name = "polic",

@@ -60,10 +60,30 @@ if vim.lsp.start then
       check("onto the clause", line:find("#si-10", 1, true) ~= nil, line)
     end
   end
+
+  -- A tag in a TypeScript file: the server reads it and traces the control.
+  vim.cmd("edit services/checkout-web/src/headers.ts")
+  local tagged = vim.wait(10000, function()
+    local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+    return #get({ bufnr = 0, name = "polic" }) > 0
+  end)
+  local hover = ""
+  if tagged then
+    vim.fn.search("implements \\zssecurity-headers")
+    local pos = vim.api.nvim_win_get_cursor(0)
+    local result = vim.lsp.buf_request_sync(0, "textDocument/hover", {
+      textDocument = vim.lsp.util.make_text_document_params(),
+      position = { line = pos[1] - 1, character = pos[2] },
+    }, 10000)
+    for _, r in pairs(result or {}) do
+      if r.result then hover = vim.inspect(r.result.contents) end
+    end
+  end
+  check("a tag in a source file traces its control", hover:find("control", 1, true) ~= nil, hover)
 else
   io.stdout:write("skip - the language server needs Neovim 0.8+ (this is " .. tostring(vim.version().minor) .. ")\n")
 end
 
-local total = 6 + (vim.lsp.start and 4 or 0)
+local total = 6 + (vim.lsp.start and 5 or 0)
 io.stdout:write(string.format("%d passed, %d failed\n", total - failed, failed))
 vim.cmd(failed == 0 and "qa!" or "cquit!")
