@@ -14,7 +14,7 @@ use polic_tags::{Policy, Skipped};
 use crate::compile::{self, Color};
 use crate::exit;
 use crate::load::display_path;
-use crate::output::Texts;
+use crate::output::{Texts, plural};
 
 /// The flag every command reading code takes.
 #[derive(clap::Args, Default)]
@@ -62,12 +62,10 @@ impl Code {
     /// `230 source files (12,345 lines, 14 tags)` for summaries.
     pub fn summary(&self) -> String {
         format!(
-            "{} source file{} ({} lines, {} tag{})",
-            self.files,
-            if self.files == 1 { "" } else { "s" },
+            "{} ({} lines, {})",
+            plural(self.files, "source file"),
             self.lines,
-            self.tags.len(),
-            if self.tags.len() == 1 { "" } else { "s" }
+            plural(self.tags.len(), "tag")
         )
     }
 
