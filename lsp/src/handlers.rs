@@ -96,11 +96,15 @@ impl Snapshot {
                 .map(|(file, edits)| {
                     DocumentChange::TextDocumentEdit(TextDocumentEdit {
                         text_document: OptionalVersionedTextDocumentIdentifier {
-                            version: self
-                                .files
-                                .docs
-                                .get(file.path(&self.db).as_str())
-                                .and_then(|d| d.version),
+                            version: {
+                                let path = file.path(&self.db).as_str();
+                                let files = &self.files;
+                                files
+                                    .docs
+                                    .get(path)
+                                    .or_else(|| files.sources.get(path))
+                                    .and_then(|d| d.version)
+                            },
                             text_document_identifier: TextDocumentIdentifier {
                                 uri: self.uri(file),
                             },
@@ -530,15 +534,20 @@ pub fn code_actions(
     s: &Snapshot,
     params: lsp::CodeActionParams,
 ) -> Option<Vec<CodeActionResponse>> {
-    let file = s.file(&params.text_document.uri)?;
+    let source = s.source(&params.text_document.uri);
+    let file = source.or_else(|| s.file(&params.text_document.uri))?;
     let range = convert::span(
         file.text(&s.db),
         polic_ide::line_index(&s.db, file),
         params.range,
         s.encoding,
     );
+    let fixes = match source {
+        Some(_) => polic_ide::tag_code_actions(&s.db, s.workspace, file, range, s.source_app(file)),
+        None => polic_ide::code_actions(&s.db, s.workspace, file, range),
+    };
     Some(
-        polic_ide::code_actions(&s.db, s.workspace, file, range)
+        fixes
             .into_iter()
             .map(|fix| {
                 CodeActionResponse::CodeAction(CodeAction {

@@ -625,6 +625,20 @@ async fn tags_in_source_files_trace_navigate_complete_and_report() {
 
     let diagnostics = session.diagnostics("src/serve.py", Some(1)).await;
     assert_snapshot!("tag_diagnostics", session.show(&diagnostics));
+    // The did-you-mean is a quick fix in the source file.
+    let actions = session
+        .request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": session.uri("src/serve.py")},
+                "range": diagnostics[0]["range"].clone(),
+                "context": {"diagnostics": []}
+            }),
+        )
+        .await;
+    let edit = &actions["result"][0]["edit"];
+    assert_eq!(actions["result"][0]["title"], "Replace with `tls`");
+    assert_snapshot!("tag_fix", session.show(edit));
 
     // Control names after `polic: tests backups, `, required ones first; words after `polic:`.
     let completion = session

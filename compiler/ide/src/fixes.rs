@@ -75,21 +75,12 @@ pub fn code_actions(db: &dyn Db, workspace: Workspace, file: File, range: Span) 
         .unwrap_or_default()
     {
         let at = diagnostic.primary.at.span;
-        if at.start > range.end || range.start > at.end {
+        if !touches(at, range) {
             continue;
         }
-        let single = diagnostic.suggestions.len() == 1;
-        for suggestion in &diagnostic.suggestions {
-            let Some(target) = file_by_path(db, workspace, &suggestion.at.file) else {
-                continue;
-            };
-            out.push(Fix {
-                title: format!("Replace with `{}`", suggestion.replacement),
-                diagnostic: diagnostic.clone(),
-                edits: vec![(target, suggestion.at.span, suggestion.replacement.clone())],
-                preferred: single,
-            });
-        }
+        out.extend(did_you_mean(&diagnostic, |path| {
+            file_by_path(db, workspace, path)
+        }));
         let edit = match diagnostic.code {
             Code::ControlWithoutObligation => add_obligation(db, workspace, file, at),
             Code::ExpiredWaiver => renew_waiver(db, workspace, file, at),
@@ -105,6 +96,48 @@ pub fn code_actions(db: &dyn Db, workspace: Workspace, file: File, range: Span) 
         }
     }
     out
+}
+
+fn touches(at: Span, range: Span) -> bool {
+    at.start <= range.end && range.start <= at.end
+}
+
+/// A diagnostic's did-you-mean replacements as fixes; `file_of` finds the file a
+/// suggestion's path names.
+fn did_you_mean(diagnostic: &Diagnostic, file_of: impl Fn(&str) -> Option<File>) -> Vec<Fix> {
+    let single = diagnostic.suggestions.len() == 1;
+    diagnostic
+        .suggestions
+        .iter()
+        .filter_map(|suggestion| {
+            Some(Fix {
+                title: format!("Replace with `{}`", suggestion.replacement),
+                diagnostic: diagnostic.clone(),
+                edits: vec![(
+                    file_of(&suggestion.at.file)?,
+                    suggestion.at.span,
+                    suggestion.replacement.clone(),
+                )],
+                preferred: single,
+            })
+        })
+        .collect()
+}
+
+/// The did-you-mean fixes for the tags of a source file that touch `range` (`app` as for
+/// [`crate::tags::tag_diagnostics`]).
+pub fn tag_code_actions(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: File,
+    range: Span,
+    app: Option<&str>,
+) -> Vec<Fix> {
+    crate::tags::tag_diagnostics(db, workspace, file, app)
+        .iter()
+        .filter(|d| touches(d.primary.at.span, range))
+        .flat_map(|d| did_you_mean(d, |path| (path == file.path(db)).then_some(file)))
+        .collect()
 }
 
 fn file_by_path(db: &dyn Db, workspace: Workspace, path: &str) -> Option<File> {

@@ -16,7 +16,10 @@ use polic_diagnostics::LineIndex;
 use polic_sema::{Db, File};
 
 pub use completion::{CompletionItem, CompletionKind, Completions, completions};
-pub use fixes::{Fix, code_actions, diagnostics_by_path, file_diagnostics, model_diagnostic_paths};
+pub use fixes::{
+    Fix, code_actions, diagnostics_by_path, file_diagnostics, model_diagnostic_paths,
+    tag_code_actions,
+};
 pub use highlight::{Fold, FoldKind, Highlight, HighlightKind, folding_ranges, highlights};
 pub use hover::{Hover, hover};
 pub use index::{Definition, Occurrence, Symbol, file_index};
