@@ -21,13 +21,17 @@ check("the standard library opens read-only", vim.bo.readonly and not vim.bo.mod
 check("with the module's text", vim.deep_equal(got, expected), #got .. " lines, expected " .. #expected)
 check("as polic", vim.bo.filetype == "polic", vim.bo.filetype)
 
-local passed_lsp = 0
-if vim.lsp.start then
-  vim.cmd("edit controls/appsec.polic")
-  local attached = vim.wait(10000, function()
+-- Whether the server attaches to the current buffer within ten seconds.
+local function attaches()
+  return vim.wait(10000, function()
     local get = vim.lsp.get_clients or vim.lsp.get_active_clients
     return #get({ bufnr = 0, name = "polic" }) > 0
   end)
+end
+
+if vim.lsp.start then
+  vim.cmd("edit controls/appsec.polic")
+  local attached = attaches()
   check("polic lsp attaches", attached)
   if attached then
     -- On the clause part of the reference (its standard part leads to the standard).
@@ -63,10 +67,7 @@ if vim.lsp.start then
 
   -- A tag in a TypeScript file: the server reads it and traces the control.
   vim.cmd("edit services/checkout-web/src/headers.ts")
-  local tagged = vim.wait(10000, function()
-    local get = vim.lsp.get_clients or vim.lsp.get_active_clients
-    return #get({ bufnr = 0, name = "polic" }) > 0
-  end)
+  local tagged = attaches()
   local hover = ""
   if tagged then
     vim.fn.search("implements \\zssecurity-headers")

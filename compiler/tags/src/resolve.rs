@@ -9,7 +9,7 @@ use polic_diagnostics::suggest::closest;
 use polic_diagnostics::{Code, Diagnostic, Located, Span};
 use polic_ruleset::RuleSet;
 use polic_ruleset::eval::{Candidate, applicability, effective_facts};
-use polic_ruleset::evidence::{CodeTag, Verb as CodeVerb};
+use polic_ruleset::evidence::CodeTag;
 use polic_ruleset::schema::Control;
 
 use crate::scan::{FileTags, Target, Verb};
@@ -163,10 +163,7 @@ impl<'r> Policy<'r> {
                 if let Some(app) = app {
                     out.code.push(CodeTag {
                         app: app.to_string(),
-                        verb: match tag.verb {
-                            Verb::Implements => CodeVerb::Implements,
-                            Verb::Tests => CodeVerb::Tests,
-                        },
+                        verb: tag.verb,
                         control: target.control.clone(),
                         obligation: target.obligation.as_ref().map(|(o, _)| o.clone()),
                         file: path.to_string(),

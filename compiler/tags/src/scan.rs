@@ -18,23 +18,10 @@ use polic_diagnostics::suggest::closest;
 use polic_diagnostics::{Code, Diagnostic, Span};
 
 use crate::language::{LINE_START_LEADERS, Language, Syntax};
+/// What a tag says of its code: the evaluator's own word for it.
+pub use polic_ruleset::evidence::Verb;
 
 pub const MARKER: &str = "polic:";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Verb {
-    Implements,
-    Tests,
-}
-
-impl Verb {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Verb::Implements => "implements",
-            Verb::Tests => "tests",
-        }
-    }
-}
 
 /// What code a tag covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
