@@ -107,3 +107,27 @@ async def test_definition_reaches_the_standard_library(client: LanguageClient):
     assert location.uri == "polic-stdlib:///nist80053.polic"
     stdlib = await client.protocol.send_request_async("polic/stdlib", {"uri": location.uri})
     assert "clause #si-10 " in stdlib.splitlines()[location.range.start.line]
+
+
+async def test_a_tag_in_source_code_traces_its_control(client: LanguageClient):
+    # The example's polic.toml says services/checkout-web is the code of app checkout-web.
+    path = ACME / "services" / "checkout-web" / "src" / "checkout.ts"
+    uri = path.as_uri()
+    text = path.read_text(encoding="utf-8")
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
+        )
+    )
+    assert await diagnostics(client, uri, 1) == []
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            position=position_of(text, "implements input-validation", len("implements ")),
+        )
+    )
+    assert hover is not None
+    markdown = hover.contents.value
+    assert "**control** `input-validation`" in markdown
+    assert "`nist80053#si-10`" in markdown, markdown
+    assert "belongs to app `checkout-web`, which must meet `input-validation`" in markdown
