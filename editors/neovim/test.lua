@@ -29,6 +29,24 @@ local function attaches()
   end)
 end
 
+-- The server's answer to `method` at the cursor, for the current buffer.
+local function request_at_cursor(method)
+  local pos = vim.api.nvim_win_get_cursor(0)
+  local responses = vim.lsp.buf_request_sync(0, method, {
+    textDocument = vim.lsp.util.make_text_document_params(),
+    position = { line = pos[1] - 1, character = pos[2] },
+  }, 10000)
+  for _, r in pairs(responses or {}) do
+    if r.result then return r.result end
+  end
+end
+
+-- The hover at the cursor as text ("" for none).
+local function hover_text()
+  local result = request_at_cursor("textDocument/hover")
+  return result and vim.inspect(result.contents) or ""
+end
+
 if vim.lsp.start then
   vim.cmd("edit controls/appsec.polic")
   local attached = attaches()
@@ -36,26 +54,12 @@ if vim.lsp.start then
   if attached then
     -- On the clause part of the reference (its standard part leads to the standard).
     vim.fn.search("nist80053#\\zssi-10")
-    local pos = vim.api.nvim_win_get_cursor(0)
-    local result = vim.lsp.buf_request_sync(0, "textDocument/hover", {
-      textDocument = vim.lsp.util.make_text_document_params(),
-      position = { line = pos[1] - 1, character = pos[2] },
-    }, 10000)
-    local text = ""
-    for _, r in pairs(result or {}) do
-      if r.result then text = vim.inspect(r.result.contents) end
-    end
+    local text = hover_text()
     check("and answers a hover on a clause reference", text:find("clause", 1, true) ~= nil, text)
 
     -- Go to definition of the clause: into the standard library, read through BufReadCmd.
-    local definition = vim.lsp.buf_request_sync(0, "textDocument/definition", {
-      textDocument = vim.lsp.util.make_text_document_params(),
-      position = { line = pos[1] - 1, character = pos[2] },
-    }, 10000)
-    local location
-    for _, r in pairs(definition or {}) do
-      location = r.result and (r.result[1] or r.result)
-    end
+    local definition = request_at_cursor("textDocument/definition")
+    local location = definition and (definition[1] or definition)
     local uri = location and (location.uri or location.targetUri)
     check("go to definition leads into the standard library", uri == "polic-stdlib:///nist80053.polic", uri)
     if uri then
@@ -71,14 +75,7 @@ if vim.lsp.start then
   local hover = ""
   if tagged then
     vim.fn.search("implements \\zssecurity-headers")
-    local pos = vim.api.nvim_win_get_cursor(0)
-    local result = vim.lsp.buf_request_sync(0, "textDocument/hover", {
-      textDocument = vim.lsp.util.make_text_document_params(),
-      position = { line = pos[1] - 1, character = pos[2] },
-    }, 10000)
-    for _, r in pairs(result or {}) do
-      if r.result then hover = vim.inspect(r.result.contents) end
-    end
+    hover = hover_text()
   end
   check("a tag in a source file traces its control", hover:find("control", 1, true) ~= nil, hover)
 else

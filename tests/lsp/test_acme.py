@@ -51,26 +51,36 @@ def position_of(text: str, needle: str, delta: int = 0) -> types.Position:
     return types.Position(line=line, character=len(text[start:offset].encode("utf-16-le")) // 2)
 
 
-async def test_open_hover_and_edit_the_example(client: LanguageClient):
-    uri = CONTROLS.as_uri()
-    text = CONTROLS.read_text(encoding="utf-8")
+def open_document(client: LanguageClient, path: pathlib.Path, language: str) -> tuple[str, str]:
+    """Opens a file as version 1; its URI and text."""
+    uri = path.as_uri()
+    text = path.read_text(encoding="utf-8")
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="polic", version=1, text=text)
+            text_document=types.TextDocumentItem(uri=uri, language_id=language, version=1, text=text)
         )
     )
+    return uri, text
+
+
+async def hover_markdown(client: LanguageClient, uri: str, position: types.Position) -> str:
+    """The hover's Markdown at a position; fails if there is none."""
+    hover = await client.text_document_hover_async(
+        types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=position)
+    )
+    assert hover is not None
+    return hover.contents.value
+
+
+async def test_open_hover_and_edit_the_example(client: LanguageClient):
+    uri, text = open_document(client, CONTROLS, "polic")
     # The example is clean.
     assert await diagnostics(client, uri, 1) == []
 
     # A control's hover traces it to every clause it satisfies.
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=position_of(text, "control input-validation", len("control ")),
-        )
+    markdown = await hover_markdown(
+        client, uri, position_of(text, "control input-validation", len("control "))
     )
-    assert hover is not None
-    markdown = hover.contents.value
     assert "**control** `input-validation`" in markdown
     for clause in ["nist80053#si-10", "iso27001#A.8.28", "asvs5#V2.2.1", "asvs5#V2.2.2"]:
         assert f"`{clause}`" in markdown, markdown
@@ -112,22 +122,11 @@ async def test_definition_reaches_the_standard_library(client: LanguageClient):
 async def test_a_tag_in_source_code_traces_its_control(client: LanguageClient):
     # The example's polic.toml says services/checkout-web is the code of app checkout-web.
     path = ACME / "services" / "checkout-web" / "src" / "checkout.ts"
-    uri = path.as_uri()
-    text = path.read_text(encoding="utf-8")
-    client.text_document_did_open(
-        types.DidOpenTextDocumentParams(
-            text_document=types.TextDocumentItem(uri=uri, language_id="typescript", version=1, text=text)
-        )
-    )
+    uri, text = open_document(client, path, "typescript")
     assert await diagnostics(client, uri, 1) == []
-    hover = await client.text_document_hover_async(
-        types.HoverParams(
-            text_document=types.TextDocumentIdentifier(uri=uri),
-            position=position_of(text, "implements input-validation", len("implements ")),
-        )
+    markdown = await hover_markdown(
+        client, uri, position_of(text, "implements input-validation", len("implements "))
     )
-    assert hover is not None
-    markdown = hover.contents.value
     assert "**control** `input-validation`" in markdown
     assert "`nist80053#si-10`" in markdown, markdown
     assert "belongs to app `checkout-web`, which must meet `input-validation`" in markdown
