@@ -467,6 +467,26 @@ fn generated_modules_are_up_to_date() {
     );
 }
 
+/// Checks read the trees parsed when polic was built; they must be exactly what parsing
+/// the embedded text gives.
+#[test]
+fn prebuilt_trees_are_the_modules_parsed() {
+    for module in polic_stdlib::MODULES {
+        let parse = polic_syntax::parse(module.text);
+        assert!(
+            parse.errors.is_empty(),
+            "{}: {:?}",
+            module.name,
+            parse.errors
+        );
+        assert!(
+            polic_syntax::decode_tree(module.tree).as_ref() == Some(&*parse.tree),
+            "{}: the prebuilt tree differs from the parse of the text",
+            module.name
+        );
+    }
+}
+
 // ---- helpers over compiled workspaces -----------------------------------------------------
 
 fn compile(text: &str) -> (Vec<polic_diagnostics::Diagnostic>, RuleSet) {

@@ -570,7 +570,7 @@ pub fn code_actions(
 pub fn stdlib_text(s: &Snapshot, uri: &Uri) -> Option<String> {
     let module = convert::stdlib_module(uri.0.as_str())?;
     let file = s.files.stdlib.get(module)?;
-    Some(file.text(&s.db).clone())
+    Some(file.text(&s.db).to_string())
 }
 
 /// `textDocument/formatting`: the whole document in the canonical layout (polic-fmt), as

@@ -189,13 +189,13 @@ impl State {
 
     fn set_text(&mut self, file: File, text: String) {
         if *file.text(&self.db) != text {
-            file.set_text(&mut self.db).to(text);
+            file.set_text(&mut self.db).to(text.into());
         }
     }
 
     /// Adds a file; [`State::sync_members`] then updates the workspace input.
     fn add(&mut self, path: String, uri: String, text: String, version: Option<i32>) {
-        let file = File::new(&self.db, path.clone(), text, Origin::Workspace);
+        let file = File::new(&self.db, path.clone(), text.into(), Origin::Workspace);
         Arc::make_mut(&mut self.files)
             .docs
             .insert(path, Doc { file, uri, version });
@@ -219,7 +219,7 @@ impl State {
     pub fn open(&mut self, uri: &Uri, language: &str, text: String, version: i32) {
         let path = path_of(uri.0.as_str());
         if !(path.ends_with(".polic") || language == "polic") {
-            let file = File::new(&self.db, path.clone(), text, Origin::Workspace);
+            let file = File::new(&self.db, path.clone(), text.into(), Origin::Workspace);
             let doc = Doc {
                 file,
                 uri: uri.0.as_str().to_string(),
@@ -260,7 +260,7 @@ impl State {
         else {
             return;
         };
-        let mut text = file.text(&self.db).clone();
+        let mut text = file.text(&self.db).to_string();
         for change in changes {
             match change {
                 TextDocumentContentChangeEvent::TextDocumentContentChangeWholeDocument(whole) => {

@@ -1,6 +1,7 @@
 //! The standard library: `.polic` modules embedded in the binary, imported with
 //! `import std.NAME`. Each module's header states its source, version and licence; see
-//! stdlib/README.md.
+//! stdlib/README.md. Every `*.polic` file in this directory is a module: the build script
+//! lists them and parses each one.
 
 /// One embedded module.
 #[derive(Debug, Clone, Copy)]
@@ -8,6 +9,9 @@ pub struct Module {
     /// The name after `std.` in an import.
     pub name: &'static str,
     pub text: &'static str,
+    /// The syntax tree of `text`, parsed when polic was built (`polic_syntax::decode_tree`
+    /// reads it).
+    pub tree: &'static [u8],
 }
 
 impl Module {
@@ -17,29 +21,8 @@ impl Module {
     }
 }
 
-/// Every module, sorted by name.
-pub const MODULES: &[Module] = &[
-    Module {
-        name: "asvs4",
-        text: include_str!("../asvs4.polic"),
-    },
-    Module {
-        name: "asvs5",
-        text: include_str!("../asvs5.polic"),
-    },
-    Module {
-        name: "iso27001",
-        text: include_str!("../iso27001.polic"),
-    },
-    Module {
-        name: "nist80053",
-        text: include_str!("../nist80053.polic"),
-    },
-    Module {
-        name: "starter",
-        text: include_str!("../starter.polic"),
-    },
-];
+// `MODULES`: every module, sorted by name.
+include!(concat!(env!("OUT_DIR"), "/modules.rs"));
 
 pub fn module(name: &str) -> Option<&'static Module> {
     MODULES.iter().find(|module| module.name == name)

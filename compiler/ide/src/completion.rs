@@ -143,7 +143,7 @@ pub fn completions(
     offset: u32,
     limit: usize,
 ) -> Completions {
-    let text = file.text(db).as_str();
+    let text = file.text(db).as_ref();
     let offset = (offset as usize).min(text.len());
     if !text.is_char_boundary(offset) {
         return Completions::default();

@@ -1,6 +1,7 @@
 //! The salsa database: inputs (files, the workspace), the database type, and the query
 //! that parses.
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use polic_syntax::Parse;
@@ -18,8 +19,9 @@ pub enum Origin {
 pub struct File {
     #[returns(ref)]
     pub path: String,
+    /// Borrowed for standard-library modules, which are part of the binary.
     #[returns(ref)]
-    pub text: String,
+    pub text: Cow<'static, str>,
     pub origin: Origin,
 }
 
@@ -72,12 +74,12 @@ impl Database {
     pub fn workspace(&self, files: Vec<(String, String)>, today: Date) -> Workspace {
         let files = files
             .into_iter()
-            .map(|(path, text)| File::new(self, path, text, Origin::Workspace))
+            .map(|(path, text)| File::new(self, path, Cow::Owned(text), Origin::Workspace))
             .collect();
         let stdlib = polic_stdlib::MODULES
             .iter()
             .map(|module| {
-                let file = File::builder(module.path(), module.text.to_string(), Origin::Stdlib)
+                let file = File::builder(module.path(), Cow::Borrowed(module.text), Origin::Stdlib)
                     .durability(salsa::Durability::HIGH)
                     .new(self);
                 (module.name.to_string(), file)
@@ -95,8 +97,34 @@ pub fn parse(db: &dyn Db, file: File) -> Parse {
 }
 
 /// The syntax tree without positions. Equal across edits that only move text, so queries
-/// reading it are not re-run after such edits.
+/// reading it are not re-run after such edits. A standard-library module's tree was parsed
+/// when polic was built: decoding it costs a fraction of parsing.
 #[salsa::tracked(returns(ref))]
 pub fn item_tree(db: &dyn Db, file: File) -> Arc<polic_syntax::ast::SourceFile> {
-    parse(db, file).tree.clone()
+    match prebuilt_tree(db, file) {
+        Some(tree) => Arc::new(tree),
+        None => parse(db, file).tree.clone(),
+    }
+}
+
+fn prebuilt_tree(db: &dyn Db, file: File) -> Option<polic_syntax::ast::SourceFile> {
+    if *file.origin(db) != Origin::Stdlib {
+        return None;
+    }
+    let module = polic_stdlib::MODULES
+        .iter()
+        .find(|module| module.text == file.text(db).as_ref())?;
+    polic_syntax::decode_tree(module.tree)
+}
+
+/// A file's syntax errors. Standard-library modules have none: the build parses them and
+/// fails on any.
+pub fn syntax_errors(
+    db: &dyn Db,
+    file: File,
+) -> &[polic_diagnostics::Diagnostic<polic_diagnostics::Span>] {
+    match file.origin(db) {
+        Origin::Stdlib => &[],
+        Origin::Workspace => &parse(db, file).errors,
+    }
 }

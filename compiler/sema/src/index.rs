@@ -51,7 +51,8 @@ pub struct Duplicate {
 pub struct Symbols {
     /// Every definition by kind and name, in file order (the first one wins).
     pub defs: BTreeMap<(Kind, String), Vec<Loc>>,
-    pub standards: BTreeMap<String, StandardSig>,
+    /// Shared: a catalogue's thousand clauses are not copied into every workspace index.
+    pub standards: BTreeMap<String, Arc<StandardSig>>,
     pub facts: BTreeMap<String, FactSig>,
     /// Each control's obligation names.
     pub obligations: BTreeMap<String, Vec<String>>,
@@ -145,7 +146,7 @@ pub fn file_symbols(db: &dyn Db, file: File) -> Symbols {
                 symbols
                     .standards
                     .entry(standard.name.text.clone())
-                    .or_insert(sig);
+                    .or_insert_with(|| Arc::new(sig));
                 (Kind::Standard, &standard.name)
             }
             ItemKind::Profile(p) => (Kind::Profile, &p.name),

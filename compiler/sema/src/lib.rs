@@ -18,7 +18,7 @@ pub mod model;
 
 use polic_diagnostics::{Diagnostic, Lint, Located};
 
-pub use db::{Database, Db, File, Origin, Workspace, item_tree, parse};
+pub use db::{Database, Db, File, Origin, Workspace, item_tree, parse, syntax_errors};
 pub use model::Model;
 
 /// Every diagnostic of the workspace, located, with the policy's lint levels applied, in a
@@ -46,8 +46,7 @@ pub fn lints(db: &dyn Db, workspace: Workspace) -> &[(polic_diagnostics::Code, L
 /// found. They need no workspace model.
 pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Diagnostic> {
     let path = file.path(db);
-    let mut out: Vec<Diagnostic> = parse(db, file)
-        .errors
+    let mut out: Vec<Diagnostic> = syntax_errors(db, file)
         .iter()
         .cloned()
         .map(|d| d.in_file(path))

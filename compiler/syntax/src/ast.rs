@@ -4,16 +4,18 @@
 //! computed from the tree is reused.
 
 /// Index of a node's span in its file's source map. Ids are given in source order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct NodeId(pub u32);
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Name {
     pub text: String,
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Str {
     /// The value with escapes resolved.
     pub value: String,
@@ -22,7 +24,7 @@ pub struct Str {
 
 /// `std#A.8.24`. `standard` and `clause` have their own ids (for precise labels); `id`
 /// covers the whole reference.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct ClauseRef {
     pub standard: Name,
     /// The clause id as written, without `#`.
@@ -31,14 +33,14 @@ pub struct ClauseRef {
 }
 
 /// A dotted path: `standard`, `standard.group`, `standard.group.subgroup`, or a profile name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Path {
     pub segments: Vec<Name>,
     pub id: NodeId,
 }
 
 /// What `include`, `exclude`, `adopt` and `weight` point at.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Target {
     Clause(ClauseRef),
     Path(Path),
@@ -53,7 +55,9 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Date {
     pub year: u16,
     pub month: u8,
@@ -121,18 +125,20 @@ impl std::fmt::Display for Date {
 }
 
 /// A duration in whole days (`15d`, `2w`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 pub struct Duration {
     pub days: u32,
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Item {
     /// The `///` lines before the item, without the slashes, joined with newlines.
     pub docs: Option<String>,
@@ -140,7 +146,7 @@ pub struct Item {
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ItemKind {
     Import(Import),
     Standard(Standard),
@@ -158,7 +164,7 @@ pub enum ItemKind {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Import {
     /// `import std.nist80053`
     Stdlib(Path),
@@ -166,14 +172,14 @@ pub enum Import {
     File(Str),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Standard {
     pub name: Name,
     pub title: Option<Str>,
     pub members: Vec<StandardMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum StandardMember {
     Version(Str),
     Group(Group),
@@ -181,7 +187,7 @@ pub enum StandardMember {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Group {
     pub docs: Option<String>,
     pub name: Name,
@@ -190,7 +196,7 @@ pub struct Group {
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Clause {
     pub docs: Option<String>,
     /// The clause id as written, without `#`.
@@ -200,7 +206,7 @@ pub struct Clause {
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ClauseProp {
     Text(Str),
     Level(u32, NodeId),
@@ -216,14 +222,14 @@ pub enum ClauseProp {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     pub name: Name,
     pub title: Option<Str>,
     pub members: Vec<Selection>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Selection {
     Include {
         targets: Vec<Target>,
@@ -238,14 +244,14 @@ pub enum Selection {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Policy {
     pub name: Name,
     pub title: Option<Str>,
     pub members: Vec<PolicyMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum PolicyMember {
     Adopt {
         target: Target,
@@ -260,14 +266,14 @@ pub enum PolicyMember {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Risk {
     pub name: Name,
     pub title: Option<Str>,
     pub members: Vec<RiskMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum RiskMember {
     Levels {
         levels: Vec<(Name, Number)>,
@@ -282,24 +288,24 @@ pub enum RiskMember {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Number {
     pub value: u64,
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WeightValue {
     Level(Name),
     Number(Number),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Facts {
     pub members: Vec<FactDecl>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FactDecl {
     pub docs: Option<String>,
     pub name: Name,
@@ -308,7 +314,7 @@ pub struct FactDecl {
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TypeExpr {
     Enum(Vec<Name>),
     SetOf(Vec<Name>),
@@ -318,7 +324,7 @@ pub enum TypeExpr {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Archetype {
     pub name: Name,
     pub title: Option<Str>,
@@ -326,7 +332,7 @@ pub struct Archetype {
     pub members: Vec<ArchetypeMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ArchetypeMember {
     Fact(FactAssign),
     Provides(Vec<Name>),
@@ -334,14 +340,14 @@ pub enum ArchetypeMember {
 }
 
 /// `fact = value` in an archetype, an app or a test's app.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct FactAssign {
     pub fact: Name,
     pub value: Value,
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Value {
     /// An enum value, or a fact when it stands in a condition.
     Name(Name),
@@ -362,14 +368,14 @@ impl Value {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Control {
     pub name: Name,
     pub title: Option<Str>,
     pub members: Vec<ControlMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ControlMember {
     Satisfies(Vec<ClauseRef>),
     AppliesTo {
@@ -387,7 +393,7 @@ pub enum ControlMember {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Obligation {
     pub docs: Option<String>,
     pub name: Name,
@@ -397,7 +403,7 @@ pub struct Obligation {
 }
 
 /// `verify scan "semgrep" rules "a", "b"`
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Verify {
     pub kind: Name,
     pub subject: Option<Str>,
@@ -405,20 +411,20 @@ pub struct Verify {
     pub id: NodeId,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Mapping {
     pub from: ClauseRef,
     pub to: Vec<ClauseRef>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct App {
     pub name: Name,
     pub title: Option<Str>,
     pub members: Vec<AppMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum AppMember {
     Archetype(Vec<Name>),
     Owner(Str),
@@ -427,7 +433,7 @@ pub enum AppMember {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Waiver {
     pub name: Name,
     pub app: Name,
@@ -437,7 +443,7 @@ pub struct Waiver {
     pub members: Vec<WaiverMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum WaiverMember {
     Reason(Str),
     RequestedBy(Str),
@@ -447,13 +453,13 @@ pub enum WaiverMember {
     Error,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Test {
     pub name: Str,
     pub members: Vec<TestMember>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum TestMember {
     /// `given app NAME`
     GivenApp(Name),
@@ -472,7 +478,7 @@ pub enum TestMember {
     Error,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CmpOp {
     Eq,
     NotEq,
@@ -495,7 +501,7 @@ impl CmpOp {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Expr {
     Or(Box<Expr>, Box<Expr>),
     And(Box<Expr>, Box<Expr>),

@@ -73,6 +73,17 @@ pub fn parse(text: &str) -> Parse {
     }
 }
 
+/// A syntax tree in a compact binary form: how the standard library ships, parsed when
+/// polic is built, so that checking a policy never parses the catalogues it imports.
+pub fn encode_tree(tree: &SourceFile) -> Vec<u8> {
+    postcard::to_allocvec(tree).unwrap_or_default()
+}
+
+/// The tree [`encode_tree`] wrote; `None` for bytes it did not write.
+pub fn decode_tree(bytes: &[u8]) -> Option<SourceFile> {
+    postcard::from_bytes(bytes).ok()
+}
+
 /// The tokens the parser sees: neither comments nor invalid characters (already
 /// reported), and an unterminated string read as a string, so each of those costs one error.
 fn parser_input(tokens: &[(Token, Span)]) -> Vec<(Token, SimpleSpan)> {

@@ -51,7 +51,7 @@ pub struct Edit {
 impl Edit {
     pub fn new(files: &[(String, String)]) -> Edit {
         let (db, workspace, file) = checked(files);
-        let text = file.text(&db).clone();
+        let text = file.text(&db).to_string();
         let edited = text.replacen("\"Control 0\"", "\"Control 0!\"", 1);
         assert_ne!(text, edited);
         Edit {
@@ -68,7 +68,7 @@ impl Edit {
         self.current ^= 1;
         self.file
             .set_text(&mut self.db)
-            .to(self.texts[self.current].clone());
+            .to(self.texts[self.current].clone().into());
         let diagnostics = polic_sema::check(&self.db, self.workspace);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         diagnostics.len()
