@@ -14,7 +14,8 @@ use polic_tests::generate::{SIZES, workspace};
 #[test]
 fn compiler_bodies() {
     let files = workspace(SIZES[0]);
-    check::cold_check(&files);
+    check::cold_check(&files, 1);
+    check::cold_check(&files, 2);
     assert!(check::build_rule_set(&files).1 > 0);
     let mut edit = check::Edit::new(&files);
     edit.edit_and_check();

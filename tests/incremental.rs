@@ -114,3 +114,26 @@ fn stdlib_modules_are_read_only_when_imported_and_never_parsed() {
         "the workspace file and the one imported module, decoded: {trees:?}"
     );
 }
+
+/// Each file's own queries computed on several threads first leave the check's result
+/// exactly as a sequential check finds it, errors and all.
+#[test]
+fn checking_on_threads_finds_what_a_sequential_check_finds() {
+    let mut files = polic_tests::generate::workspace(3_000);
+    files.push((
+        "broken.polic".into(),
+        format!("{POLICY}\ncontrol tls \"Again\" {{ satisfies nist80053#sc-99 }}"),
+    ));
+    files.push(("syntax.polic".into(), "app oops {".into()));
+    let check = |threads: usize| {
+        let db = Database::default();
+        let workspace = db.workspace(files.clone(), polic_tests::TODAY);
+        polic_sema::parallel::prefetch(&db, workspace, threads);
+        polic_sema::check(&db, workspace)
+    };
+    let sequential = check(1);
+    assert!(sequential.len() >= 3, "{sequential:?}");
+    for threads in [2, 3, 8] {
+        assert_eq!(check(threads), sequential, "{threads} threads");
+    }
+}

@@ -20,7 +20,16 @@ fn cold_check(bencher: divan::Bencher, lines: usize) {
     let files = workspace(lines);
     bencher
         .counter(divan::counter::ItemsCount::new(line_count(&files)))
-        .bench(|| bodies::cold_check(&files));
+        .bench(|| bodies::cold_check(&files, 1));
+}
+
+/// The same on two threads, as `polic check` runs on a two-core machine.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn cold_check_two_threads(bencher: divan::Bencher, lines: usize) {
+    let files = workspace(lines);
+    bencher
+        .counter(divan::counter::ItemsCount::new(line_count(&files)))
+        .bench(|| bodies::cold_check(&files, 2));
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]

@@ -122,6 +122,8 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
         .collect();
     let file_count = files.len() + loaded.problem_texts.len();
     let workspace = db.workspace(files, today);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    polic_sema::parallel::prefetch(&db, workspace, threads);
     let mut diagnostics = loaded.problems.clone();
     diagnostics.extend(polic_sema::check(&db, workspace));
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

@@ -129,18 +129,20 @@ fn main() -> ExitCode {
 }
 
 fn check(args: CheckArgs) -> u8 {
-    let mut compiled =
-        match compile::compile(&args.paths, args.today.unwrap_or_else(compile::today)) {
-            Ok(compiled) => compiled,
-            Err(code) => return code,
-        };
     let specs = match sources::specs(&args.sources, &args.paths) {
         Ok(specs) => specs,
         Err(code) => return code,
     };
+    let (compiled, walked) = sources::walk_while(&specs, || {
+        compile::compile(&args.paths, args.today.unwrap_or_else(compile::today))
+    });
+    let mut compiled = match compiled {
+        Ok(compiled) => compiled,
+        Err(code) => return code,
+    };
     if !specs.is_empty() {
         let rules = polic_sema::build::rule_set_for_code(&compiled.db, compiled.workspace);
-        match sources::scan(&specs, rules) {
+        match sources::resolve(&specs, walked, rules) {
             Ok(code) => compiled.add_code(code),
             Err(code) => return code,
         }

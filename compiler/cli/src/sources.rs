@@ -84,19 +84,53 @@ impl Code {
     }
 }
 
-/// Scans every directory and resolves its tags. A file whose app cannot be told, or an
-/// unknown `APP=`, is a usage error: the tags would otherwise count for nobody.
+/// The source directories walked and their files scanned: everything about tags that needs
+/// no policy. `None` for a directory that does not exist (reported when resolving).
+pub struct Walked(Vec<Option<polic_tags::Tree>>);
+
+pub fn walk(specs: &[Spec]) -> Walked {
+    Walked(
+        specs
+            .iter()
+            .map(|spec| spec.dir.is_dir().then(|| polic_tags::walk(&spec.dir)))
+            .collect(),
+    )
+}
+
+/// Runs `work` (compiling the policy) while another thread walks the source directories:
+/// the two share nothing until tags are resolved.
+pub fn walk_while<T>(specs: &[Spec], work: impl FnOnce() -> T) -> (T, Walked) {
+    if specs.is_empty() {
+        return (work(), Walked(Vec::new()));
+    }
+    std::thread::scope(|scope| {
+        let walking = scope.spawn(|| walk(specs));
+        let done = work();
+        let walked = walking
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (done, walked)
+    })
+}
+
+/// Walks and resolves in one go, for commands that need the compiled rule set first.
 pub fn scan(specs: &[Spec], rules: &RuleSet) -> Result<Code, u8> {
+    resolve(specs, walk(specs), rules)
+}
+
+/// Resolves the tags found against the policy. A file whose app cannot be told, or an
+/// unknown `APP=`, is a usage error: the tags would otherwise count for nobody.
+pub fn resolve(specs: &[Spec], walked: Walked, rules: &RuleSet) -> Result<Code, u8> {
     let policy = Policy::new(rules);
     let mut code = Code::default();
-    for spec in specs {
-        if !spec.dir.is_dir() {
+    for (spec, tree) in specs.iter().zip(walked.0) {
+        let Some(tree) = tree else {
             eprintln!(
                 "error: no such source directory: {}",
                 display_path(&spec.dir)
             );
             return Err(exit::USAGE);
-        }
+        };
         if let Some(app) = &spec.app
             && !policy.has_app(app)
         {
@@ -106,7 +140,6 @@ pub fn scan(specs: &[Spec], rules: &RuleSet) -> Result<Code, u8> {
             }
             return Err(exit::USAGE);
         }
-        let tree = polic_tags::walk(&spec.dir);
         code.files += tree.scanned;
         code.lines += tree.lines;
         code.skipped.extend(tree.skipped);

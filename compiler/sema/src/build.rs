@@ -107,7 +107,7 @@ fn build(db: &dyn Db, workspace: Workspace, listed: Clauses) -> RuleSet {
                 standard_title: standard.title.clone(),
                 id: clause.spelled.clone(),
                 title: clause.title.clone(),
-                group: clause.groups.clone(),
+                group: clause.groups.to_vec(),
                 withdrawn: clause.withdrawn_into.is_some(),
                 adopted: model.adopted.get(&key).map(|a| schema::Adoption {
                     weight: a.weight,

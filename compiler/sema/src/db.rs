@@ -111,9 +111,14 @@ fn prebuilt_tree(db: &dyn Db, file: File) -> Option<polic_syntax::ast::SourceFil
     if *file.origin(db) != Origin::Stdlib {
         return None;
     }
+    // The file's text is the module's own (borrowed, never copied): compare addresses, not
+    // the catalogue's bytes.
+    let Cow::Borrowed(text) = file.text(db) else {
+        return None;
+    };
     let module = polic_stdlib::MODULES
         .iter()
-        .find(|module| module.text == file.text(db).as_ref())?;
+        .find(|module| std::ptr::eq(module.text, *text))?;
     polic_syntax::decode_tree(module.tree)
 }
 

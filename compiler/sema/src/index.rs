@@ -3,6 +3,7 @@
 //! does, so editing a condition or an obligation's text never re-runs other files' checks.
 
 use std::collections::BTreeMap;
+use std::collections::btree_map::Entry;
 use std::sync::Arc;
 
 use polic_syntax::ast::{self, ItemKind, StandardMember};
@@ -16,8 +17,8 @@ pub struct ClauseSig {
     /// The id as the standard spells it.
     pub spelled: String,
     pub title: Option<String>,
-    /// The group path within the standard.
-    pub groups: Vec<String>,
+    /// The group path within the standard, shared by the group's clauses.
+    pub groups: Arc<[String]>,
     pub withdrawn_into: Option<Vec<String>>,
     pub loc: Loc,
 }
@@ -201,6 +202,7 @@ fn collect_clauses(
     duplicates: &mut Vec<Duplicate>,
     file: File,
 ) {
+    let shared_path: Arc<[String]> = path.as_slice().into();
     for member in members {
         match member {
             StandardMember::Group(group) => {
@@ -228,32 +230,31 @@ fn collect_clauses(
                     file,
                     node: clause.name.id,
                 };
-                let key = clause_id::normalize(&clause.name.text);
-                if let Some(first) = sig.clauses.get(&key) {
-                    duplicates.push(Duplicate {
-                        what: "clause".into(),
-                        name: clause.name.text.clone(),
-                        first: first.loc,
-                        again: loc,
-                    });
-                    continue;
-                }
+                let entry = match sig.clauses.entry(clause_id::normalize(&clause.name.text)) {
+                    Entry::Occupied(first) => {
+                        duplicates.push(Duplicate {
+                            what: "clause".into(),
+                            name: clause.name.text.clone(),
+                            first: first.get().loc,
+                            again: loc,
+                        });
+                        continue;
+                    }
+                    Entry::Vacant(entry) => entry,
+                };
                 let withdrawn_into = clause.props.iter().find_map(|p| match p {
                     ast::ClauseProp::Withdrawn { into, .. } => {
                         Some(into.iter().map(|n| n.text.clone()).collect())
                     }
                     _ => None,
                 });
-                sig.clauses.insert(
-                    key,
-                    ClauseSig {
-                        spelled: clause.name.text.clone(),
-                        title: clause.title.as_ref().map(|t| t.value.clone()),
-                        groups: path.clone(),
-                        withdrawn_into,
-                        loc,
-                    },
-                );
+                entry.insert(ClauseSig {
+                    spelled: clause.name.text.clone(),
+                    title: clause.title.as_ref().map(|t| t.value.clone()),
+                    groups: shared_path.clone(),
+                    withdrawn_into,
+                    loc,
+                });
             }
             StandardMember::Version(_) | StandardMember::Error => {}
         }

@@ -15,6 +15,7 @@ pub mod hir;
 pub mod index;
 pub mod lower;
 pub mod model;
+pub mod parallel;
 
 use polic_diagnostics::{Diagnostic, Lint, Located};
 

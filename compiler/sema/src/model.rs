@@ -44,7 +44,8 @@ pub struct Model {
     pub archetypes: BTreeMap<String, ResolvedArchetype>,
     pub controls: BTreeMap<String, Control>,
     pub apps: BTreeMap<String, App>,
-    pub profiles: BTreeMap<String, Profile>,
+    /// Shared: resolving a profile reads it while the model is being built.
+    pub profiles: BTreeMap<String, Arc<Profile>>,
     /// The clauses each profile selects (every profile, adopted or not).
     pub profile_clauses: BTreeMap<String, BTreeSet<ClauseKey>>,
     pub policy: Option<Policy>,
@@ -247,7 +248,7 @@ impl Builder<'_> {
         for profile in &hir.profiles {
             m.profiles
                 .entry(profile.def.name.clone())
-                .or_insert_with(|| profile.clone());
+                .or_insert_with(|| Arc::new(profile.clone()));
         }
         for policy in &hir.policies {
             match &m.policy {
@@ -713,10 +714,12 @@ impl Builder<'_> {
                     return BTreeSet::new();
                 };
                 visiting.push(name.clone());
-                let mut selected = BTreeSet::new();
+                // Gathered, then sorted once: cheaper than inserting each clause in turn.
+                let mut included = Vec::new();
                 for (include, loc) in &profile.includes {
-                    selected.extend(self.select(include, *loc, visiting));
+                    included.extend(self.select(include, *loc, visiting));
                 }
+                let mut selected: BTreeSet<ClauseKey> = included.into_iter().collect();
                 for (exclude, loc) in &profile.excludes {
                     let removed = self.select(exclude, *loc, visiting);
                     let before = selected.len();
