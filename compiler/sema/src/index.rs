@@ -137,13 +137,16 @@ pub fn file_symbols(db: &dyn Db, file: File) -> Symbols {
                     clauses: BTreeMap::new(),
                     groups: BTreeMap::new(),
                 };
+                let mut clauses = Vec::new();
                 collect_clauses(
                     &standard.members,
                     &mut Vec::new(),
                     &mut sig,
+                    &mut clauses,
                     &mut symbols.duplicates,
                     file,
                 );
+                sig.clauses = clause_map(clauses, &mut symbols.duplicates);
                 symbols
                     .standards
                     .entry(standard.name.text.clone())
@@ -195,10 +198,37 @@ pub fn file_symbols(db: &dyn Db, file: File) -> Symbols {
     symbols
 }
 
+/// Clauses by normalised id, built in one go from the clauses in source order (cheaper
+/// than inserting a catalogue's thousand clauses one by one). An id declared again is a
+/// duplicate of its first declaration.
+fn clause_map(
+    mut clauses: Vec<(String, ClauseSig)>,
+    duplicates: &mut Vec<Duplicate>,
+) -> BTreeMap<String, ClauseSig> {
+    // Stable: of equal ids, the first declared comes first.
+    clauses.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut unique: Vec<(String, ClauseSig)> = Vec::with_capacity(clauses.len());
+    for (key, clause) in clauses {
+        match unique.last() {
+            Some((last, first)) if *last == key => duplicates.push(Duplicate {
+                what: "clause".into(),
+                name: clause.spelled,
+                first: first.loc,
+                again: clause.loc,
+            }),
+            _ => unique.push((key, clause)),
+        }
+    }
+    unique.into_iter().collect()
+}
+
+/// Every clause of a standard's members with its normalised id, in source order, and
+/// every group (into `sig`).
 fn collect_clauses(
     members: &[StandardMember],
     path: &mut Vec<String>,
     sig: &mut StandardSig,
+    clauses: &mut Vec<(String, ClauseSig)>,
     duplicates: &mut Vec<Duplicate>,
     file: File,
 ) {
@@ -212,49 +242,40 @@ fn collect_clauses(
                     node: group.name.id,
                 };
                 let title = group.title.as_ref().map(|t| t.value.clone());
-                if let Some((_, first)) = sig.groups.get(&path.join(".")) {
-                    duplicates.push(Duplicate {
+                match sig.groups.entry(path.join(".")) {
+                    Entry::Occupied(first) => duplicates.push(Duplicate {
                         what: "group".into(),
-                        name: path.join("."),
-                        first: *first,
+                        name: first.key().clone(),
+                        first: first.get().1,
                         again: loc,
-                    });
-                } else {
-                    sig.groups.insert(path.join("."), (title, loc));
+                    }),
+                    Entry::Vacant(entry) => {
+                        entry.insert((title, loc));
+                    }
                 }
-                collect_clauses(&group.members, path, sig, duplicates, file);
+                collect_clauses(&group.members, path, sig, clauses, duplicates, file);
                 path.pop();
             }
             StandardMember::Clause(clause) => {
-                let loc = Loc {
-                    file,
-                    node: clause.name.id,
-                };
-                let entry = match sig.clauses.entry(clause_id::normalize(&clause.name.text)) {
-                    Entry::Occupied(first) => {
-                        duplicates.push(Duplicate {
-                            what: "clause".into(),
-                            name: clause.name.text.clone(),
-                            first: first.get().loc,
-                            again: loc,
-                        });
-                        continue;
-                    }
-                    Entry::Vacant(entry) => entry,
-                };
                 let withdrawn_into = clause.props.iter().find_map(|p| match p {
                     ast::ClauseProp::Withdrawn { into, .. } => {
                         Some(into.iter().map(|n| n.text.clone()).collect())
                     }
                     _ => None,
                 });
-                entry.insert(ClauseSig {
-                    spelled: clause.name.text.clone(),
-                    title: clause.title.as_ref().map(|t| t.value.clone()),
-                    groups: shared_path.clone(),
-                    withdrawn_into,
-                    loc,
-                });
+                clauses.push((
+                    clause_id::normalize(&clause.name.text),
+                    ClauseSig {
+                        spelled: clause.name.text.clone(),
+                        title: clause.title.as_ref().map(|t| t.value.clone()),
+                        groups: shared_path.clone(),
+                        withdrawn_into,
+                        loc: Loc {
+                            file,
+                            node: clause.name.id,
+                        },
+                    },
+                ));
             }
             StandardMember::Version(_) | StandardMember::Error => {}
         }
