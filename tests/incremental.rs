@@ -119,7 +119,7 @@ fn stdlib_modules_are_read_only_when_imported_and_never_parsed() {
 /// exactly as a sequential check finds it, errors and all.
 #[test]
 fn checking_on_threads_finds_what_a_sequential_check_finds() {
-    let mut files = polic_tests::generate::workspace(3_000);
+    let mut files = polic_tests::generate::workspace(20_000);
     files.push((
         "broken.polic".into(),
         format!("{POLICY}\ncontrol tls \"Again\" {{ satisfies nist80053#sc-99 }}"),

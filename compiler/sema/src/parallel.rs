@@ -40,6 +40,9 @@ pub fn prefetch(db: &Database, workspace: Workspace, threads: usize) {
     });
 }
 
+/// Below this much text, starting a thread costs about what it saves.
+const WORTH_A_THREAD: usize = 64 * 1024;
+
 /// Runs `work` on every file, the files split between `threads` handles by size (the
 /// largest first, each to the least loaded handle).
 fn on_threads(
@@ -49,6 +52,8 @@ fn on_threads(
     work: impl Fn(&Database, File) + Sync,
 ) {
     let mut by_size: Vec<(usize, File)> = files.iter().map(|&f| (f.text(db).len(), f)).collect();
+    let total: usize = by_size.iter().map(|&(size, _)| size).sum();
+    let threads = threads.min(total.div_ceil(WORTH_A_THREAD)).max(1);
     by_size.sort_by_key(|&(size, _)| std::cmp::Reverse(size));
     let mut shares: Vec<(usize, Vec<File>)> = vec![(0, Vec::new()); threads.min(files.len())];
     for (size, file) in by_size {
