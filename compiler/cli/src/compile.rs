@@ -114,6 +114,7 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
         eprintln!("error: {error}");
         exit::USAGE
     })?;
+    use_small_pages_below(loaded.files.values().map(String::len).sum());
     let db = Database::default();
     let files: Vec<(String, String)> = loaded
         .files
@@ -141,6 +142,21 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
         io_error: loaded.io_error,
         code: None,
     })
+}
+
+/// Policy text below which a check runs without transparent huge pages.
+const SMALL_POLICY: usize = 128 * 1024;
+
+/// Huge pages pay for themselves only on large heaps. A small policy's check touches a
+/// few MiB, and the kernel zeroing a whole 2 MiB page for each region first touched costs
+/// more than the 4 KiB page faults it saves (1-2 ms of `polic check examples/acme`); from
+/// about ten thousand lines of policy it is the other way round (docs/performance.md).
+fn use_small_pages_below(policy_bytes: usize) {
+    #[cfg(target_os = "linux")]
+    if policy_bytes < SMALL_POLICY {
+        // A hint only: if refused, pages stay as the system decides.
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+    }
 }
 
 /// Compiles, and refuses to go on when the sources have errors (they are shown), except
