@@ -130,8 +130,16 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut texts = Texts::new(loaded.files);
     texts.extend(loaded.problem_texts);
-    for module in polic_stdlib::MODULES {
-        texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
+    // Only the modules the workspace imports were checked: JUnit lists each text as a case.
+    for &file in polic_sema::index::files_in_scope(&db, workspace) {
+        let module = file
+            .path(&db)
+            .strip_prefix("<stdlib>/")
+            .and_then(|name| name.strip_suffix(".polic"))
+            .and_then(polic_stdlib::module);
+        if let Some(module) = module {
+            texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
+        }
     }
     Ok(Compiled {
         db,
