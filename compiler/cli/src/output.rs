@@ -339,14 +339,28 @@ fn sarif(diagnostics: &[Diagnostic], texts: &Texts) -> Value {
     })
 }
 
-/// GitHub Actions workflow commands: one annotation per diagnostic.
-fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
+/// A GitHub Actions workflow command line (`::error file=f,line=3::message`), with its
+/// properties and message escaped as the runner reads them.
+pub fn workflow_command(command: &str, properties: &[(&str, String)], message: &str) -> String {
     let escape_data = |s: &str| {
         s.replace('%', "%25")
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
     let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let properties: Vec<String> = properties
+        .iter()
+        .map(|(name, value)| format!("{name}={}", escape_property(value)))
+        .collect();
+    format!(
+        "::{command} {}::{}\n",
+        properties.join(","),
+        escape_data(message)
+    )
+}
+
+/// GitHub Actions workflow commands: one annotation per diagnostic.
+fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let command = match d.severity {
@@ -362,11 +376,17 @@ fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
         for suggestion in &d.suggestions {
             message.push_str(&format!("\ndid you mean `{}`?", suggestion.replacement));
         }
-        out.push_str(&format!(
-            "::{command} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
-            escape_property(&d.primary.at.file),
-            escape_property(&format!("{} {}", d.code.as_str(), d.code.name())),
-            escape_data(&message),
+        out.push_str(&workflow_command(
+            command,
+            &[
+                ("file", d.primary.at.file.clone()),
+                ("line", line.to_string()),
+                ("col", column.to_string()),
+                ("endLine", end_line.to_string()),
+                ("endColumn", end_column.to_string()),
+                ("title", format!("{} {}", d.code.as_str(), d.code.name())),
+            ],
+            &message,
         ));
     }
     out
