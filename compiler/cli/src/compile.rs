@@ -122,8 +122,16 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
     let diagnostics = polic_project::merge(&loaded.problems, polic_sema::check(&db, workspace));
     let mut texts = Texts::new(loaded.files);
     texts.extend(loaded.problem_texts);
-    for module in polic_stdlib::MODULES {
-        texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
+    // Only the modules the workspace imports were checked: JUnit lists each text as a case.
+    for &file in polic_sema::index::files_in_scope(&db, workspace) {
+        let module = file
+            .path(&db)
+            .strip_prefix("<stdlib>/")
+            .and_then(|name| name.strip_suffix(".polic"))
+            .and_then(polic_stdlib::module);
+        if let Some(module) = module {
+            texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
+        }
     }
     Ok(Compiled {
         db,
@@ -167,11 +175,17 @@ pub fn compile_clean(
     if compiled.io_error {
         return Err(exit::USAGE);
     }
+    refuse_errors(&compiled)?;
+    Ok(compiled)
+}
+
+/// For commands that cannot go on from a policy with errors (they were shown already).
+pub fn refuse_errors(compiled: &Compiled) -> Result<(), u8> {
     if compiled.errors() > 0 {
         eprintln!("error: the policy has errors; fix them first (`polic check` lists them)");
         return Err(exit::FAILED);
     }
-    Ok(compiled)
+    Ok(())
 }
 
 /// Writes a file without ever leaving it half-written, through a symbolic link, keeping

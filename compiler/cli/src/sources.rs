@@ -56,12 +56,7 @@ pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Specs, u8> 
             .map(|s| Spec::parse(s, Path::new(".")))
             .collect()
     } else {
-        let base = policy_paths
-            .iter()
-            .find(|p| p.is_dir())
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("."));
-        polic_tags::settings::read(&base).map_err(|message| {
+        polic_tags::settings::read(&settings_dir(policy_paths)).map_err(|message| {
             eprintln!("error: {message}");
             eprintln!("  help: polic.toml takes `sources = [\"DIR\", \"APP=DIR\"]`");
             exit::USAGE
@@ -101,6 +96,15 @@ fn confine(spec: &Spec, root: &Root) -> Result<(), u8> {
         // A directory that does not exist is reported when walking.
         _ => Ok(()),
     }
+}
+
+/// Where the `polic.toml` of a policy is looked for: its first directory, else here.
+pub fn settings_dir(policy_paths: &[PathBuf]) -> PathBuf {
+    policy_paths
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// What scanning found, resolved against the policy.

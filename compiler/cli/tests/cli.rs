@@ -320,7 +320,9 @@ fn explain_definitions() {
             "explain",
             "control",
             "dependency-patching",
-            "../../examples/acme"
+            "../../examples/acme",
+            "--at",
+            "2026-11-22"
         ]))
     );
     insta::assert_snapshot!(
@@ -329,7 +331,9 @@ fn explain_definitions() {
             "explain",
             "clause",
             "iso27001#A.8.8",
-            "../../examples/acme"
+            "../../examples/acme",
+            "--at",
+            "2026-11-22"
         ]))
     );
     insta::assert_snapshot!(
@@ -338,7 +342,9 @@ fn explain_definitions() {
             "explain",
             "app",
             "payments-api",
-            "../../examples/acme"
+            "../../examples/acme",
+            "--at",
+            "2026-11-22"
         ]))
     );
     insta::assert_snapshot!(
@@ -347,7 +353,9 @@ fn explain_definitions() {
             "explain",
             "archetype",
             "k8s-web-service",
-            "../../examples/acme"
+            "../../examples/acme",
+            "--at",
+            "2026-11-22"
         ]))
     );
     let unknown = polic(&[
