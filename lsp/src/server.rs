@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use polic_syntax::ast::Date;
 use serde_json::json;
 use tower_lsp_server::gen_lsp_types::{
     self as lsp, ChangeNotifications, CodeActionKind, CodeActionOptions, CodeActionProvider,
@@ -59,7 +58,7 @@ type Published = BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>;
 /// A workspace folder as read from disk.
 struct Root {
     path: PathBuf,
-    files: Vec<(PathBuf, String)>,
+    files: state::Scanned,
     source_apps: Vec<polic_tags::settings::Spec>,
 }
 
@@ -91,13 +90,7 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Today's date (UTC), which waivers are judged against.
-fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_days_since_epoch(seconds.div_euclid(86_400))
-}
+use polic_project::today;
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
