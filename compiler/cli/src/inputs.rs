@@ -12,7 +12,7 @@ use polic_syntax::ast::Date;
 
 use crate::compile::{self, Color, Compiled};
 use crate::output::Summary;
-use crate::{exit, sources};
+use crate::{exit, load, sources};
 
 #[derive(clap::Args, Default)]
 pub struct EvidenceArgs {
@@ -55,6 +55,34 @@ impl EvidenceArgs {
                 );
                 exit::USAGE
             })?;
+        // Files named by the workspace's own polic.toml are untrusted input like its
+        // imports: they stay inside the root. Flags are the user's own choice.
+        let root = polic_project::Root::of(policy_paths, load::options().allow_outside_root).ok();
+        if let Some(root) = &root {
+            let named = (self.evidence.is_empty())
+                .then_some(settings.evidence.iter())
+                .into_iter()
+                .flatten()
+                .chain(
+                    (self.sarif.is_empty())
+                        .then_some(settings.sarif.iter().map(|(_, path)| path))
+                        .into_iter()
+                        .flatten(),
+                );
+            for path in named {
+                if let Err(polic_project::root::Refused::Outside(canonical)) = root.confine(path) {
+                    eprintln!(
+                        "error[{}]: evidence file `{}` in {} is outside the workspace (`{}`)",
+                        Code::OutsideWorkspace.as_str(),
+                        path.display(),
+                        polic_tags::settings::SETTINGS_FILE,
+                        root.display(&canonical)
+                    );
+                    eprintln!("  help: {}", polic_project::load::OUTSIDE_HELP);
+                    return Err(exit::USAGE);
+                }
+            }
+        }
         let evidence = if self.evidence.is_empty() {
             settings.evidence
         } else {
@@ -80,6 +108,10 @@ impl EvidenceArgs {
     }
 }
 
+/// The largest evidence file read: a year of a large organisation's records fits, a
+/// runaway file or a device does not exhaust the runner's memory.
+const MAX_EVIDENCE_BYTES: u64 = 1024 * 1024 * 1024;
+
 /// Reads JSON-lines evidence and SARIF logs (each with its app); malformed input is
 /// reported and nothing is returned.
 fn read_evidence(
@@ -91,10 +123,13 @@ fn read_evidence(
     let mut scans = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
     let read = |path: &Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
+        let failed = |reason: String| {
+            eprintln!("error: cannot read {}: {reason}", path.display());
             exit::USAGE
-        })
+        };
+        let bytes = polic_project::read::read_bytes(path, MAX_EVIDENCE_BYTES)
+            .map_err(|error| failed(error.reason()))?;
+        String::from_utf8(bytes).map_err(|_| failed("it is not valid UTF-8".to_string()))
     };
     for path in evidence {
         let text = read(path)?;
@@ -119,6 +154,9 @@ fn read_evidence(
     }
     for error in &errors {
         eprintln!("error: {error}");
+        if let Some(help) = &error.help {
+            eprintln!("  help: {help}");
+        }
     }
     eprintln!(
         "error: {} malformed evidence record(s); nothing was evaluated",
@@ -154,6 +192,22 @@ pub fn load_rules(
                     rules.version,
                     polic_ruleset::schema::SCHEMA_VERSION,
                     path.display()
+                );
+                return Err(exit::USAGE);
+            }
+            // A rule set from a file is input like any other: what evaluation relies on is
+            // checked before anything is evaluated.
+            if let Err(problems) = rules.validate() {
+                for problem in &problems {
+                    eprintln!("error: {}: {problem}", path.display());
+                    if let Some(help) = &problem.help {
+                        eprintln!("  help: {help}");
+                    }
+                }
+                eprintln!(
+                    "error: {} is not a usable rule set ({} problem(s)); nothing was evaluated",
+                    path.display(),
+                    problems.len()
                 );
                 return Err(exit::USAGE);
             }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::clause_id;
-use crate::eval::{AppReport, Item, Report, Status, effective_facts};
+use crate::eval::{AppReport, Item, Report, Status, effective_facts, finding_due};
 use crate::evidence::{CodeTag, Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject};
 use crate::report::code_locations;
 use crate::schema::{Clause, Control, RuleSet, Waiver};
@@ -1033,19 +1033,6 @@ fn resulting(items: &[&Item]) -> Option<Status> {
     URGENCY
         .into_iter()
         .find(|s| items.iter().any(|i| i.status == *s))
-}
-
-/// When an open finding must be fixed: its first sighting plus the control's window for
-/// its severity (or the control's `due`), as evaluation judges it.
-fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
-    let window = control
-        .remediation
-        .get(&finding.severity)
-        .copied()
-        .or(control.due_days)?;
-    Some(Date::from_days_since_epoch(
-        finding.first_seen.days_since_epoch() + i64::from(window),
-    ))
 }
 
 fn waiver_node(waiver: &Waiver, status: Status) -> Node {
