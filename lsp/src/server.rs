@@ -61,6 +61,8 @@ struct Root {
     path: PathBuf,
     files: Vec<(PathBuf, String)>,
     source_apps: Vec<polic_tags::settings::Spec>,
+    /// The files with tags under `source_apps`' directories.
+    sources: Vec<(PathBuf, String)>,
 }
 
 /// Publishes a document's diagnostics unless exactly these were sent for its version.
@@ -159,10 +161,12 @@ impl Backend {
             self.log_error(format!("polic: {message}"));
             Vec::new()
         });
+        let sources = state::scan_sources(&source_apps);
         Root {
             path,
             files,
             source_apps,
+            sources,
         }
     }
 
@@ -392,7 +396,7 @@ impl LanguageServer for Backend {
             state.watch_files = watch_files;
             state.config = Arc::new(config);
             for root in scanned {
-                state.add_root(root.path, root.files, root.source_apps);
+                state.add_root(root.path, root.files, root.source_apps, root.sources);
             }
         }
         let capabilities = ServerCapabilities {
@@ -413,6 +417,8 @@ impl LanguageServer for Backend {
             document_range_formatting_provider: Some(true.into()),
             definition_provider: Some(true.into()),
             references_provider: Some(true.into()),
+            document_highlight_provider: Some(true.into()),
+            selection_range_provider: Some(lsp::SelectionRangeProvider::Bool(true)),
             document_symbol_provider: Some(true.into()),
             workspace_symbol_provider: Some(true.into()),
             rename_provider: Some(lsp::RenameProvider::RenameOptions(RenameOptions {
@@ -466,22 +472,36 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        if self.lock().watch_files {
+        let (watch_files, source_dirs) = {
+            let state = self.lock();
+            let dirs: BTreeSet<String> = state
+                .files
+                .source_apps
+                .iter()
+                .map(|spec| spec.dir.to_string_lossy().into_owned())
+                .collect();
+            (state.watch_files, dirs)
+        };
+        if watch_files {
             let client = self.client.clone();
+            // Policy files anywhere, and every file under the configured sources (for their
+            // tags), as absolute globs.
+            let mut watchers = vec![json!({ "globPattern": "**/*.polic" })];
+            watchers.extend(source_dirs.iter().map(
+                |dir| json!({ "globPattern": format!("{}/**/*", dir.trim_end_matches('/')) }),
+            ));
             // A request to the client: awaited in its own task, never inline.
             tokio::spawn(async move {
                 let watch = Registration {
                     id: "polic-watch".to_string(),
                     method: "workspace/didChangeWatchedFiles".to_string(),
-                    register_options: Some(
-                        json!({ "watchers": [{ "globPattern": "**/*.polic" }] }),
-                    ),
+                    register_options: Some(json!({ "watchers": watchers })),
                 };
                 if let Err(error) = client.register_capability(vec![watch]).await {
                     client
                         .log_message(
                             MessageType::Warning,
-                            format!("polic: cannot watch *.polic files: {}", error.message),
+                            format!("polic: cannot watch files: {}", error.message),
                         )
                         .await;
                 }
@@ -524,22 +544,50 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
-        let changes: Vec<(PathBuf, Option<String>)> = params
+        let paths: Vec<(PathBuf, bool)> = params
             .changes
             .iter()
             .filter_map(|event| {
                 let path = PathBuf::from(convert::uri_to_path(event.uri.0.as_str())?);
-                if path.extension().is_none_or(|e| e != "polic") {
-                    return None;
-                }
-                let text = match event.kind {
-                    lsp::FileChangeType::Deleted => None,
-                    _ => state::read(&path),
-                };
-                Some((path, text))
+                Some((path, event.kind == lsp::FileChangeType::Deleted))
             })
             .collect();
-        self.update("didChangeWatchedFiles", |state| state.disk_changed(changes));
+        let (policy, other): (Vec<_>, Vec<_>) = paths
+            .into_iter()
+            .partition(|(path, _)| path.extension().is_some_and(|e| e == "polic"));
+        let changes: Vec<(PathBuf, Option<String>)> = policy
+            .into_iter()
+            .map(|(path, deleted)| {
+                let text = if deleted { None } else { state::read(&path) };
+                (path, text)
+            })
+            .collect();
+        // Other files matter for their tags, under the configured sources only; read
+        // before the lock, as policy files are.
+        let watched: Vec<(PathBuf, bool)> = {
+            let state = self.lock();
+            other
+                .into_iter()
+                .filter(|(path, _)| state.in_sources(path))
+                .collect()
+        };
+        let sources: Vec<(PathBuf, Option<String>)> = watched
+            .into_iter()
+            .map(|(path, deleted)| {
+                let text = if deleted {
+                    None
+                } else {
+                    state::read_source(&path)
+                };
+                (path, text)
+            })
+            .collect();
+        self.update("didChangeWatchedFiles", |state| {
+            state.disk_changed(changes);
+            for (path, text) in sources {
+                state.source_changed(&path, text);
+            }
+        });
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
@@ -559,7 +607,7 @@ impl LanguageServer for Backend {
                 state.remove_root(root);
             }
             for root in added {
-                state.add_root(root.path, root.files, root.source_apps);
+                state.add_root(root.path, root.files, root.source_apps, root.sources);
             }
         });
     }
@@ -594,6 +642,26 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         self.run("rename", move |s| handlers::rename(s, params))
             .await?
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        self.run("documentHighlight", move |s| {
+            handlers::document_highlights(s, params)
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp::SelectionRange>>> {
+        self.run("selectionRange", move |s| {
+            handlers::selection_ranges(s, params)
+        })
+        .await
     }
 
     async fn document_symbol(
