@@ -22,6 +22,9 @@ pub enum EvalFormat {
     Markdown,
     Junit,
     Sarif,
+    /// GitHub Actions workflow annotations at each open obligation, and the Markdown
+    /// report appended to `$GITHUB_STEP_SUMMARY` when it is set.
+    Github,
 }
 
 #[derive(clap::Args)]
@@ -85,6 +88,22 @@ pub fn load_rules(
                 );
                 return Err(exit::USAGE);
             }
+            // A rule set from a file is input like any other: what evaluation relies on is
+            // checked before anything is evaluated.
+            if let Err(problems) = rules.validate() {
+                for problem in &problems {
+                    eprintln!("error: {}: {problem}", path.display());
+                    if let Some(help) = &problem.help {
+                        eprintln!("  help: {help}");
+                    }
+                }
+                eprintln!(
+                    "error: {} is not a usable rule set ({} problem(s)); nothing was evaluated",
+                    path.display(),
+                    problems.len()
+                );
+                return Err(exit::USAGE);
+            }
             Ok(rules)
         }
         None => {
@@ -132,6 +151,9 @@ pub fn read_evidence(
     }
     for error in &errors {
         eprintln!("error: {error}");
+        if let Some(help) = &error.help {
+            eprintln!("  help: {help}");
+        }
     }
     eprintln!(
         "error: {} malformed evidence record(s); nothing was evaluated",
@@ -218,11 +240,81 @@ pub fn run(args: EvalArgs) -> u8 {
             serde_json::to_string_pretty(&polic_ruleset::report::sarif(&report)).unwrap_or_default()
                 + "\n"
         }
+        EvalFormat::Github => {
+            if let Err(code) = step_summary(&report) {
+                return code;
+            }
+            github(&report)
+        }
     };
     let _ = std::io::stdout().write_all(rendered.as_bytes());
+    // The table ends with the gate; other formats go to files or tools, so what a CI log
+    // shows of a failing gate is on stderr.
+    if args.format != EvalFormat::Table && !report.gate.pass {
+        eprintln!("gate: FAIL ({} obligations)", report.gate.reasons.len());
+        for reason in &report.gate.reasons {
+            eprintln!("  {reason}");
+        }
+    }
     if report.gate.pass {
         exit::CLEAN
     } else {
         exit::FAILED
     }
+}
+
+/// An annotation per open obligation at its source line: an error when it fails the gate,
+/// else a warning.
+fn github(report: &eval::Report) -> String {
+    let mut out = String::new();
+    for app in &report.apps {
+        for item in app.items.iter().filter(|i| i.status.open()) {
+            let source = &item.control.obligations[item.obligation].source;
+            let (file, line, column) = polic_ruleset::report::split_source(source);
+            let command = if item.fails_gate(report.fail_above) {
+                "error"
+            } else {
+                "warning"
+            };
+            out.push_str(&crate::output::workflow_command(
+                command,
+                &[
+                    ("file", file.to_string()),
+                    ("line", line.to_string()),
+                    ("col", column.to_string()),
+                    ("title", format!("polic {} {}", app.app.name, item.qualified())),
+                ],
+                &polic_ruleset::report::item_message(app, item),
+            ));
+        }
+    }
+    let gate = if report.gate.pass { "pass" } else { "FAIL" };
+    out.push_str(&format!(
+        "polic eval at {}: gate {gate}, {} open obligation(s)\n",
+        report.at,
+        report.queue.len()
+    ));
+    out
+}
+
+/// Appends the Markdown report to the job summary GitHub Actions names in
+/// `GITHUB_STEP_SUMMARY`, when it is set.
+fn step_summary(report: &eval::Report) -> Result<(), u8> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| {
+            file.write_all(polic_ruleset::report::markdown(report).as_bytes())
+        });
+    written.map_err(|e| {
+        eprintln!(
+            "error: cannot append the job summary to {} (`GITHUB_STEP_SUMMARY`): {e}",
+            std::path::Path::new(&path).display()
+        );
+        exit::USAGE
+    })
 }

@@ -44,6 +44,10 @@ mod exit {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let imports and source directories reach outside the workspace root (the directory
+    /// of the paths given); only for workspaces you trust (docs/security.md).
+    #[arg(long, global = true)]
+    allow_outside_root: bool,
 }
 
 #[derive(Subcommand)]
@@ -103,6 +107,9 @@ struct CheckArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    load::set_options(polic_project::Options {
+        allow_outside_root: cli.allow_outside_root,
+    });
     let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build::run(args),

@@ -36,7 +36,7 @@ pub fn run(kind: &str, name: &str, paths: &[String], sources: &SourcesArgs) -> u
             eprintln!("error: `--sources` applies to `polic explain app` only");
             return exit::USAGE;
         }
-        Ok(_) => Vec::new(),
+        Ok(_) => sources::Specs::default(),
         Err(code) => return code,
     };
     let code = if specs.is_empty() {
