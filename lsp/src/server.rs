@@ -562,31 +562,14 @@ impl LanguageServer for Backend {
                 (path, text)
             })
             .collect();
-        // Other files matter for their tags, under the configured sources only; read
-        // before the lock, as policy files are.
-        let watched: Vec<(PathBuf, bool)> = {
-            let state = self.lock();
-            other
-                .into_iter()
-                .filter(|(path, _)| state.in_sources(path))
-                .collect()
-        };
-        let sources: Vec<(PathBuf, Option<String>)> = watched
-            .into_iter()
-            .map(|(path, deleted)| {
-                let text = if deleted {
-                    None
-                } else {
-                    state::read_source(&path)
-                };
-                (path, text)
-            })
-            .collect();
+        // Other files matter for their tags, under the configured sources only: their
+        // directories are walked again (as `check --sources` would), before the lock.
+        let other: Vec<PathBuf> = other.into_iter().map(|(path, _)| path).collect();
+        let specs = self.lock().source_specs_of(&other);
+        let rescanned = state::scan_sources(&specs);
         self.update("didChangeWatchedFiles", |state| {
             state.disk_changed(changes);
-            for (path, text) in sources {
-                state.source_changed(&path, text);
-            }
+            state.sources_rescanned(&specs, rescanned);
         });
     }
 

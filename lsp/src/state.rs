@@ -344,6 +344,37 @@ impl State {
             .any(|spec| path.starts_with(&spec.dir))
     }
 
+    /// The source directories holding any of `paths`: what a change on disk rescans.
+    pub fn source_specs_of(&self, paths: &[PathBuf]) -> Vec<polic_tags::settings::Spec> {
+        let mut specs: Vec<polic_tags::settings::Spec> = Vec::new();
+        for spec in &self.files.source_apps {
+            if paths.iter().any(|path| path.starts_with(&spec.dir))
+                && !specs.iter().any(|s| s.dir == spec.dir)
+            {
+                specs.push(spec.clone());
+            }
+        }
+        specs
+    }
+
+    /// Replaces what is known of the files under the rescanned source directories (open
+    /// documents keep the editor's text) with what the scan found there.
+    pub fn sources_rescanned(
+        &mut self,
+        specs: &[polic_tags::settings::Spec],
+        found: Vec<(PathBuf, String)>,
+    ) {
+        Arc::make_mut(&mut self.files).sources.retain(|path, doc| {
+            doc.version.is_some()
+                || !specs
+                    .iter()
+                    .any(|spec| Path::new(path).starts_with(&spec.dir))
+        });
+        for (path, text) in found {
+            self.source_changed(&path, Some(text));
+        }
+    }
+
     /// A source file changed on disk: its tags as read now (`None`: deleted, or no tags
     /// left). An open document keeps the editor's text.
     pub fn source_changed(&mut self, path: &Path, text: Option<String>) {
@@ -424,22 +455,18 @@ impl State {
 }
 
 /// The files with tags under the directories the settings name as sources (in parallel,
-/// as `polic check --sources` walks them), with their text.
+/// as `polic check --sources` walks them), with their text, by absolute path.
 pub fn scan_sources(specs: &[polic_tags::settings::Spec]) -> Vec<(PathBuf, String)> {
     specs
         .iter()
-        .flat_map(|spec| polic_tags::walk(&spec.dir).files)
-        .map(|scanned| (PathBuf::from(scanned.path), scanned.text))
+        .flat_map(|spec| {
+            // Paths come back relative to the directory walked.
+            polic_tags::walk(&spec.dir)
+                .files
+                .into_iter()
+                .map(|scanned| (spec.dir.join(scanned.path), scanned.text))
+        })
         .collect()
-}
-
-/// One source file's text as the scan reads it, if it holds tags: a file changed on disk.
-pub fn read_source(path: &Path) -> Option<String> {
-    polic_tags::walk(path)
-        .files
-        .into_iter()
-        .next()
-        .map(|scanned| scanned.text)
 }
 
 /// Every `*.polic` file under a folder with its text, skipping hidden directories and

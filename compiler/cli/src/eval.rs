@@ -282,7 +282,10 @@ fn github(report: &eval::Report) -> String {
                     ("file", file.to_string()),
                     ("line", line.to_string()),
                     ("col", column.to_string()),
-                    ("title", format!("polic {} {}", app.app.name, item.qualified())),
+                    (
+                        "title",
+                        format!("polic {} {}", app.app.name, item.qualified()),
+                    ),
                 ],
                 &polic_ruleset::report::item_message(app, item),
             ));
@@ -307,9 +310,7 @@ fn step_summary(report: &eval::Report) -> Result<(), u8> {
         .append(true)
         .create(true)
         .open(&path)
-        .and_then(|mut file| {
-            file.write_all(polic_ruleset::report::markdown(report).as_bytes())
-        });
+        .and_then(|mut file| file.write_all(polic_ruleset::report::markdown(report).as_bytes()));
     written.map_err(|e| {
         eprintln!(
             "error: cannot append the job summary to {} (`GITHUB_STEP_SUMMARY`): {e}",

@@ -204,7 +204,8 @@ fn mapped_from<'r>(rules: &'r RuleSet, control: &'r Control, reference: &str) ->
         .iter()
         .filter(|direct| {
             rules.mappings.iter().any(|m| {
-                (m.from == **direct && m.to == reference) || (m.to == **direct && m.from == reference)
+                (m.from == **direct && m.to == reference)
+                    || (m.to == **direct && m.from == reference)
             })
         })
         .map(String::as_str)

@@ -185,7 +185,12 @@ impl Item<'_> {
     /// The clauses it serves: those its control satisfies as written, then those reached
     /// through a mapping in natural order (`v2` before `v10`).
     pub fn clauses(&self) -> impl Iterator<Item = &str> {
-        let mut mapped: Vec<&str> = self.control.via_mappings.iter().map(String::as_str).collect();
+        let mut mapped: Vec<&str> = self
+            .control
+            .via_mappings
+            .iter()
+            .map(String::as_str)
+            .collect();
         mapped.sort_by(|a, b| crate::clause_id::natural_cmp(a, b));
         self.control
             .satisfies
@@ -515,7 +520,9 @@ pub fn evaluate<'a>(
         let (a, b) = (&clauses[a], &clauses[b]);
         a.standard
             .cmp(b.standard)
-            .then_with(|| crate::clause_id::natural_cmp(a.family.unwrap_or(""), b.family.unwrap_or("")))
+            .then_with(|| {
+                crate::clause_id::natural_cmp(a.family.unwrap_or(""), b.family.unwrap_or(""))
+            })
             .then_with(|| b.weight.cmp(&a.weight))
             .then_with(|| crate::clause_id::natural_cmp(&a.clause, &b.clause))
     });
@@ -1056,7 +1063,10 @@ impl<'a> EvidenceIndex<'a> {
                     Some(format!("scan `{}` is not a pass: {why}", run.tool)),
                 ),
                 None if failing.is_empty() => (true, None),
-                None => (false, Some(format!("failing rules: {}", failing.join(", ")))),
+                None => (
+                    false,
+                    Some(format!("failing rules: {}", failing.join(", "))),
+                ),
             };
             seen.push(Observation {
                 collected: run.collected,
@@ -1143,7 +1153,12 @@ impl<'a> EvidenceIndex<'a> {
 
 /// An item's status from the observation that decides it, the same for an app's own
 /// evidence and, for a control the platform provides (`platform`), the platform's.
-fn settle<'a>(item: &mut Item<'a>, latest: Option<Observation<'a>>, at: Date, platform: Option<&str>) {
+fn settle<'a>(
+    item: &mut Item<'a>,
+    latest: Option<Observation<'a>>,
+    at: Date,
+    platform: Option<&str>,
+) {
     let named = |text: String| match platform {
         Some(provider) => format!("provided by archetype `{provider}`: {text}"),
         None => text,
@@ -1174,11 +1189,17 @@ fn settle<'a>(item: &mut Item<'a>, latest: Option<Observation<'a>>, at: Date, pl
         item.detail = match (platform, seen.detail) {
             (None, detail) => detail,
             (Some(_), None) => Some(named("the platform's evidence fails".to_string())),
-            (Some(_), Some(detail)) => Some(named(format!("the platform's evidence fails: {detail}"))),
+            (Some(_), Some(detail)) => {
+                Some(named(format!("the platform's evidence fails: {detail}")))
+            }
         };
     } else if let Some(expired) = seen.expires.filter(|e| e.expired_by(at)) {
         item.status = Status::Stale;
-        let whose = if platform.is_some() { "platform evidence" } else { "evidence" };
+        let whose = if platform.is_some() {
+            "platform evidence"
+        } else {
+            "evidence"
+        };
         item.detail = Some(named(format!("{whose} expired on {expired}")));
     } else if platform.is_some() {
         item.status = Status::Provided;

@@ -50,7 +50,9 @@ impl When {
     /// Reads `YYYY-MM-DD` or an RFC 3339 time with an offset (`Z` or `±hh:mm`).
     pub fn parse(text: &str) -> Result<When, String> {
         if text.len() == 10 {
-            return Date::parse(text).map(When::Day).ok_or_else(|| "not a valid date".to_string());
+            return Date::parse(text)
+                .map(When::Day)
+                .ok_or_else(|| "not a valid date".to_string());
         }
         let pieces = Pieces::parse(text).map_err(|e| format!("not an RFC 3339 time: {e}"))?;
         let Some(time) = pieces.time() else {
@@ -343,11 +345,9 @@ fn evidence(record: Line, origin: Origin) -> Result<Evidence, Problem> {
         (None, Some(archetype)) => Subject::Archetype(archetype),
         (Some(_), Some(_)) => return Err("give `app` or `archetype`, not both".to_string().into()),
         (None, None) => {
-            return Err(
-                "missing field `app` (or `archetype` for platform evidence)"
-                    .to_string()
-                    .into(),
-            );
+            return Err("missing field `app` (or `archetype` for platform evidence)"
+                .to_string()
+                .into());
         }
     };
     let outcome = match required(record.status, "status")?.as_str() {
@@ -529,7 +529,10 @@ pub fn read_sarif(
                         Some(Err(why)) => errors.push(error(
                             &format!("{at_path}.endTimeUtc"),
                             &format!("not a time: `{}`: {why}", end.as_str().unwrap_or_default()),
-                            Some("write an RFC 3339 time in UTC, such as 2026-11-20T04:10:00Z".to_string()),
+                            Some(
+                                "write an RFC 3339 time in UTC, such as 2026-11-20T04:10:00Z"
+                                    .to_string(),
+                            ),
                         )),
                         None => errors.push(error(
                             &format!("{at_path}.endTimeUtc"),
@@ -618,13 +621,15 @@ pub fn read_sarif(
                 },
             };
             let level = match result.get("level") {
-                Some(value) => match enumerated(value, &format!("{at_path}.level"), "level", LEVELS) {
-                    Ok(level) => level,
-                    Err(e) => {
-                        bad(e);
-                        continue;
+                Some(value) => {
+                    match enumerated(value, &format!("{at_path}.level"), "level", LEVELS) {
+                        Ok(level) => level,
+                        Err(e) => {
+                            bad(e);
+                            continue;
+                        }
                     }
-                },
+                }
                 None => {
                     let index = result
                         .get("ruleIndex")
@@ -751,7 +756,9 @@ mod tests {
 
     /// One run of `tool` with these `results` (raw JSON, or absent) and invocations.
     fn run(results: Option<&str>, invocations: &str) -> (Vec<ScanRun>, Vec<InputError>) {
-        let results = results.map(|r| format!(r#","results":{r}"#)).unwrap_or_default();
+        let results = results
+            .map(|r| format!(r#","results":{r}"#))
+            .unwrap_or_default();
         let sarif = format!(
             r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"semgrep","rules":[{{"id":"quiet","defaultConfiguration":{{"level":"note"}}}}]}}}},"invocations":{invocations}{results}}}]}}"#
         );
@@ -830,15 +837,48 @@ mod tests {
         let when = When::parse("2026-11-20T04:10:00+02:00").expect("parses");
         assert_eq!(when.to_string(), "2026-11-20T04:10:00+02:00");
         assert_eq!(when.instant().to_string(), "2026-11-20T02:10:00Z");
-        assert_eq!(When::parse("2026-11-20T04:10:00Z").expect("parses").to_string(), "2026-11-20T04:10:00Z");
-        assert_eq!(When::parse("2026-11-20").expect("parses"), When::Day(Date { year: 2026, month: 11, day: 20 }));
+        assert_eq!(
+            When::parse("2026-11-20T04:10:00Z")
+                .expect("parses")
+                .to_string(),
+            "2026-11-20T04:10:00Z"
+        );
+        assert_eq!(
+            When::parse("2026-11-20").expect("parses"),
+            When::Day(Date {
+                year: 2026,
+                month: 11,
+                day: 20
+            })
+        );
         // Late on the evaluation day (UTC) is not after it; a minute into the next day is.
-        let day = Date { year: 2026, month: 11, day: 20 };
-        assert!(!When::parse("2026-11-20T23:59:59Z").expect("parses").after(day));
-        assert!(When::parse("2026-11-21T00:00:00Z").expect("parses").after(day));
-        assert!(!When::parse("2026-11-21T01:00:00+02:00").expect("parses").after(day));
+        let day = Date {
+            year: 2026,
+            month: 11,
+            day: 20,
+        };
+        assert!(
+            !When::parse("2026-11-20T23:59:59Z")
+                .expect("parses")
+                .after(day)
+        );
+        assert!(
+            When::parse("2026-11-21T00:00:00Z")
+                .expect("parses")
+                .after(day)
+        );
+        assert!(
+            !When::parse("2026-11-21T01:00:00+02:00")
+                .expect("parses")
+                .after(day)
+        );
         // The UTC day is the one date arithmetic uses.
-        assert_eq!(When::parse("2026-11-21T01:00:00+02:00").expect("parses").date(), day);
+        assert_eq!(
+            When::parse("2026-11-21T01:00:00+02:00")
+                .expect("parses")
+                .date(),
+            day
+        );
         for bad in [
             "2026-11-20T99:99:99Z",
             "2026-11-20 nonsense",
@@ -858,7 +898,14 @@ mod tests {
         assert!(set.evidence.is_empty());
         let lines: Vec<String> = errors
             .iter()
-            .map(|e| format!("{}:{}: {}", e.file, e.line, e.message.split(':').next().unwrap_or_default()))
+            .map(|e| {
+                format!(
+                    "{}:{}: {}",
+                    e.file,
+                    e.line,
+                    e.message.split(':').next().unwrap_or_default()
+                )
+            })
             .collect();
         assert_eq!(
             lines,

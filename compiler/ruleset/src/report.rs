@@ -160,7 +160,14 @@ pub fn table(report: &Report) -> String {
                 ]
             })
             .collect();
-        let header = ["PRIORITY", "STATUS", "OBLIGATION", "DUE", "CLAUSES", "DETAIL"];
+        let header = [
+            "PRIORITY",
+            "STATUS",
+            "OBLIGATION",
+            "DUE",
+            "CLAUSES",
+            "DETAIL",
+        ];
         let widths: Vec<usize> = (0..5)
             .map(|c| {
                 rows.iter()
@@ -251,11 +258,7 @@ pub fn table(report: &Report) -> String {
         }
     }
     if !report.not_counted.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{NOT_COUNTED} ({}):",
-            report.not_counted.len()
-        );
+        let _ = writeln!(out, "\n{NOT_COUNTED} ({}):", report.not_counted.len());
         for u in &report.not_counted {
             let _ = writeln!(out, "  {}: {}", u.origin, u.reason);
         }

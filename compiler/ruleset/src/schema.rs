@@ -382,7 +382,9 @@ impl RuleSet {
         self.facts
             .iter()
             .find(|f| f.name == "criticality" && f.kind == FactKind::Enum)
-            .map_or(1, |f| u32::try_from(f.values.len()).unwrap_or(u32::MAX).max(1))
+            .map_or(1, |f| {
+                u32::try_from(f.values.len()).unwrap_or(u32::MAX).max(1)
+            })
     }
 
     /// Checks what evaluation relies on and a rule set read from JSON may break: weights
@@ -457,19 +459,28 @@ impl RuleSet {
                     if !archetypes.contains(&name.as_str()) {
                         invalid(
                             format!("$.controls[{c}].applies[{l}].archetypes[{i}]"),
-                            format!("control `{}` applies to unknown archetype `{name}`", control.name),
+                            format!(
+                                "control `{}` applies to unknown archetype `{name}`",
+                                control.name
+                            ),
                             did_you_mean(name, &archetypes),
                         );
                     }
                 }
             }
-            let mut obligations: Vec<&str> =
-                control.obligations.iter().map(|o| o.name.as_str()).collect();
+            let mut obligations: Vec<&str> = control
+                .obligations
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect();
             obligations.sort_unstable();
             if let Some(pair) = obligations.windows(2).find(|p| p[0] == p[1]) {
                 invalid(
                     format!("$.controls[{c}].obligations"),
-                    format!("control `{}` has two obligations `{}`", control.name, pair[0]),
+                    format!(
+                        "control `{}` has two obligations `{}`",
+                        control.name, pair[0]
+                    ),
                     None,
                 );
             }
@@ -479,19 +490,27 @@ impl RuleSet {
                 if !clauses.contains(reference) {
                     invalid(
                         format!("$.mappings[{m}].{field}"),
-                        format!("mapping names clause `{reference}`, which the rule set does not define"),
+                        format!(
+                            "mapping names clause `{reference}`, which the rule set does not define"
+                        ),
                         None,
                     );
                 }
             }
         }
         for (a, archetype) in self.archetypes.iter().enumerate() {
-            for (field, list) in [("extends", &archetype.extends), ("lineage", &archetype.lineage)] {
+            for (field, list) in [
+                ("extends", &archetype.extends),
+                ("lineage", &archetype.lineage),
+            ] {
                 for (i, name) in list.iter().enumerate() {
                     if !archetypes.contains(&name.as_str()) {
                         invalid(
                             format!("$.archetypes[{a}].{field}[{i}]"),
-                            format!("archetype `{}` names unknown archetype `{name}`", archetype.name),
+                            format!(
+                                "archetype `{}` names unknown archetype `{name}`",
+                                archetype.name
+                            ),
                             did_you_mean(name, &archetypes),
                         );
                     }
@@ -501,7 +520,10 @@ impl RuleSet {
                 if !controls.contains(&control.as_str()) {
                     invalid(
                         format!("$.archetypes[{a}].provides.{control}"),
-                        format!("archetype `{}` provides unknown control `{control}`", archetype.name),
+                        format!(
+                            "archetype `{}` provides unknown control `{control}`",
+                            archetype.name
+                        ),
                         did_you_mean(control, &controls),
                     );
                 }
@@ -532,14 +554,20 @@ impl RuleSet {
             if !apps.contains(&waiver.app.as_str()) {
                 invalid(
                     format!("$.waivers[{w}].app"),
-                    format!("waiver `{}` is for unknown app `{}`", waiver.name, waiver.app),
+                    format!(
+                        "waiver `{}` is for unknown app `{}`",
+                        waiver.name, waiver.app
+                    ),
                     did_you_mean(&waiver.app, &apps),
                 );
             }
             match self.controls.iter().find(|c| c.name == waiver.control) {
                 None => invalid(
                     format!("$.waivers[{w}].control"),
-                    format!("waiver `{}` is on unknown control `{}`", waiver.name, waiver.control),
+                    format!(
+                        "waiver `{}` is on unknown control `{}`",
+                        waiver.name, waiver.control
+                    ),
                     did_you_mean(&waiver.control, &controls),
                 ),
                 Some(control) => {
@@ -566,7 +594,10 @@ impl RuleSet {
             {
                 invalid(
                     format!("$.waivers[{w}].expires"),
-                    format!("waiver `{}` expires on `{expires}`, which is not a date", waiver.name),
+                    format!(
+                        "waiver `{}` expires on `{expires}`, which is not a date",
+                        waiver.name
+                    ),
                     Some("write YYYY-MM-DD".to_string()),
                 );
             }
@@ -585,7 +616,10 @@ impl RuleSet {
                 if !controls.contains(&expectation.control.as_str()) {
                     invalid(
                         format!("$.tests[{t}].expect[{e}].control"),
-                        format!("test `{}` names unknown control `{}`", test.name, expectation.control),
+                        format!(
+                            "test `{}` names unknown control `{}`",
+                            test.name, expectation.control
+                        ),
                         did_you_mean(&expectation.control, &controls),
                     );
                 }
