@@ -284,7 +284,8 @@ impl State {
     }
 
     /// The editor closed a document: the disk's text takes over again, or, for a file not
-    /// on disk under a workspace folder, it leaves the workspace.
+    /// on disk under a workspace folder, it leaves the workspace. A source file under the
+    /// configured sources goes back to its text on disk, when that has tags.
     pub fn close(&mut self, uri: &Uri, on_disk: Option<String>) {
         let path = path_of(uri.0.as_str());
         if Arc::make_mut(&mut self.files)
@@ -292,6 +293,10 @@ impl State {
             .remove(&path)
             .is_some()
         {
+            if self.in_sources(Path::new(&path)) {
+                let text = on_disk.filter(|text| polic_tags::scan::mentions_tags(text.as_bytes()));
+                self.source_changed(Path::new(&path), text);
+            }
             return;
         }
         match on_disk {
@@ -334,6 +339,71 @@ impl State {
         }
     }
 
+    /// Whether a path is under a directory the settings name as sources.
+    pub fn in_sources(&self, path: &Path) -> bool {
+        self.files
+            .source_apps
+            .iter()
+            .any(|spec| path.starts_with(&spec.dir))
+    }
+
+    /// The source directories holding any of `paths`: what a change on disk rescans.
+    pub fn source_specs_of(&self, paths: &[PathBuf]) -> Vec<polic_tags::settings::Spec> {
+        let mut specs: Vec<polic_tags::settings::Spec> = Vec::new();
+        for spec in &self.files.source_apps {
+            if paths.iter().any(|path| path.starts_with(&spec.dir))
+                && !specs.iter().any(|s| s.dir == spec.dir)
+            {
+                specs.push(spec.clone());
+            }
+        }
+        specs
+    }
+
+    /// Replaces what is known of the files under the rescanned source directories (open
+    /// documents keep the editor's text) with what the scan found there.
+    pub fn sources_rescanned(
+        &mut self,
+        specs: &[polic_tags::settings::Spec],
+        found: Vec<(PathBuf, String)>,
+    ) {
+        Arc::make_mut(&mut self.files).sources.retain(|path, doc| {
+            doc.version.is_some()
+                || !specs
+                    .iter()
+                    .any(|spec| Path::new(path).starts_with(&spec.dir))
+        });
+        for (path, text) in found {
+            self.source_changed(&path, Some(text));
+        }
+    }
+
+    /// A source file changed on disk: its tags as read now (`None`: deleted, or no tags
+    /// left). An open document keeps the editor's text.
+    pub fn source_changed(&mut self, path: &Path, text: Option<String>) {
+        let key = path.to_string_lossy().into_owned();
+        let existing = self.files.sources.get(&key);
+        if existing.is_some_and(|doc| doc.version.is_some()) {
+            return;
+        }
+        match (existing.map(|doc| doc.file), text) {
+            (Some(file), Some(text)) => self.set_text(file, text),
+            (None, Some(text)) => {
+                let file = File::new(&self.db, key.clone(), text.into(), Origin::Workspace);
+                let doc = Doc {
+                    file,
+                    uri: convert::path_to_uri(&key),
+                    version: None,
+                };
+                Arc::make_mut(&mut self.files).sources.insert(key, doc);
+            }
+            (Some(_), None) => {
+                Arc::make_mut(&mut self.files).sources.remove(&key);
+            }
+            (None, None) => {}
+        }
+    }
+
     fn in_roots(&self, path: &str) -> bool {
         self.roots
             .iter()
@@ -345,10 +415,14 @@ impl State {
         root: PathBuf,
         scanned: Scanned,
         source_apps: Vec<polic_tags::settings::Spec>,
+        sources: Vec<(PathBuf, String)>,
     ) {
         let files = Arc::make_mut(&mut self.files);
         files.source_apps.extend(source_apps);
         files.problems.extend(scanned.problems);
+        for (path, text) in sources {
+            self.source_changed(&path, Some(text));
+        }
         self.roots.push(root);
         self.disk_changed(
             scanned
@@ -379,8 +453,26 @@ impl State {
         for path in gone {
             self.remove(&path);
         }
+        Arc::make_mut(&mut self.files)
+            .sources
+            .retain(|path, doc| doc.version.is_some() || !Path::new(path).starts_with(root));
         self.sync_members();
     }
+}
+
+/// The files with tags under the directories the settings name as sources (in parallel,
+/// as `polic check --sources` walks them), with their text, by absolute path.
+pub fn scan_sources(specs: &[polic_tags::settings::Spec]) -> Vec<(PathBuf, String)> {
+    specs
+        .iter()
+        .flat_map(|spec| {
+            // Paths come back relative to the directory walked.
+            polic_tags::walk(&spec.dir)
+                .files
+                .into_iter()
+                .map(|scanned| (spec.dir.join(scanned.path), scanned.text))
+        })
+        .collect()
 }
 
 /// A workspace folder's policy files, found and read as `polic check` does (see

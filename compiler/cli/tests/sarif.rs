@@ -52,16 +52,28 @@ fn the_log_is_the_same_from_any_directory() {
     let policy = root().join("tests/cli/errors");
     let from_elsewhere = polic_in(
         &std::env::temp_dir(),
-        &["check", policy.to_str().expect("UTF-8 path"), "--format", "sarif"],
+        &[
+            "check",
+            policy.to_str().expect("UTF-8 path"),
+            "--format",
+            "sarif",
+        ],
     );
     let log = validate(&from_elsewhere);
     assert_eq!(
         from_elsewhere,
-        polic_in(&root().join("tests/cli"), &["check", "errors", "--format", "sarif"]),
+        polic_in(
+            &root().join("tests/cli"),
+            &["check", "errors", "--format", "sarif"]
+        ),
         "paths are relative to the workspace root, not to where polic ran"
     );
     let driver = &log["runs"][0]["tool"]["driver"];
-    assert!(driver["informationUri"].as_str().is_some_and(|u| u.starts_with("https://")));
+    assert!(
+        driver["informationUri"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://"))
+    );
 }
 
 #[test]
