@@ -44,6 +44,7 @@ codes! {
     InvalidLiteral = "P0004", "invalid-literal", Error, "a date, duration, number or escape that is malformed";
     InvalidUtf8 = "P0005", "invalid-utf8", Error, "a source file is not valid UTF-8";
     UnreadableFile = "P0006", "unreadable-file", Error, "a source file could not be read";
+    NestingTooDeep = "P0009", "nesting-too-deep", Error, "parentheses or `not`s in a condition nest too deeply";
 
     DuplicateDefinition = "P0101", "duplicate-definition", Error, "a name is defined twice";
     UnknownClause = "P0102", "unknown-clause", Error, "a clause reference names no clause of its standard";
