@@ -29,8 +29,9 @@ use tower_lsp_server::{LspService, Server};
 const CONCURRENCY: usize = 32;
 
 /// Serves the protocol over a pair of streams until the client sends `exit` or closes its
-/// end.
-pub async fn serve<I, O>(input: I, output: O)
+/// end. False when the session did not end as the protocol says (`exit` without
+/// `shutdown`, or a stream that could not be framed): the process then exits with 1.
+pub async fn serve<I, O>(input: I, output: O) -> bool
 where
     I: AsyncRead + Unpin + Send + 'static,
     O: AsyncWrite,
@@ -41,22 +42,27 @@ where
         .finish();
     // Messages are checked before tower-lsp-server reads them (see transport.rs).
     let (checked, to_server) = tokio::io::duplex(1 << 16);
-    let guard = tokio::spawn(transport::filter(input, to_server));
+    let lifecycle = std::sync::Arc::new(transport::Lifecycle::default());
+    let guard = tokio::spawn({
+        let lifecycle = lifecycle.clone();
+        async move { transport::filter(input, to_server, &lifecycle).await }
+    });
     Server::new(checked, output, socket)
         .concurrency_level(CONCURRENCY)
         .serve(service)
         .await;
     guard.abort();
+    lifecycle.clean()
 }
 
-/// Serves the protocol over standard input and output. Errors only if the runtime cannot
-/// start.
-pub fn run_stdio() -> std::io::Result<()> {
+/// Serves the protocol over standard input and output; whether the session ended cleanly
+/// (see [`serve`]). Errors only if the runtime cannot start.
+pub fn run_stdio() -> std::io::Result<bool> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    let clean = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
     // A check still running on a blocking thread must not keep the process alive.
     runtime.shutdown_timeout(Duration::from_millis(100));
-    Ok(())
+    Ok(clean)
 }

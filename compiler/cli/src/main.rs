@@ -121,7 +121,8 @@ fn main() -> ExitCode {
         Command::Stdlib { name } => stdlib(name.as_deref()),
         Command::Oscal(command) => oscal::run(command),
         Command::Lsp => match polic_lsp::run_stdio() {
-            Ok(()) => exit::CLEAN,
+            Ok(true) => exit::CLEAN,
+            Ok(false) => exit::FAILED,
             Err(error) => {
                 eprintln!("error: cannot start the language server: {error}");
                 exit::USAGE

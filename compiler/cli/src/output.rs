@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use polic_diagnostics::{
-    Code, ColorChoice, Diagnostic, LineIndex, Located, Severity, render_terminal,
+    Code, ColorChoice, Diagnostic, LineIndex, Located, Renderer, Severity,
 };
 use polic_ruleset::report::xml;
 use serde_json::{Value, json};
@@ -177,8 +177,9 @@ pub fn write(
 
 fn human(diagnostics: &[Diagnostic], texts: &Texts, color: ColorChoice, checked: &str) -> String {
     let mut out = String::new();
+    let mut renderer = Renderer::new(texts, color);
     for diagnostic in diagnostics {
-        out.push_str(&render_terminal(diagnostic, texts, color));
+        out.push_str(&renderer.render(diagnostic));
     }
     out.push_str(&Summary::of(diagnostics).line(checked));
     out.push('\n');

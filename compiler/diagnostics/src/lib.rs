@@ -13,5 +13,5 @@ pub mod uri;
 pub use codes::{Code, Lint};
 pub use diagnostic::{Diagnostic, Label, Located, Severity, Suggestion};
 pub use line_index::{LineCol, LineIndex};
-pub use render::{ColorChoice, Sources, render_terminal};
+pub use render::{ColorChoice, Renderer, Sources, render_terminal};
 pub use span::Span;

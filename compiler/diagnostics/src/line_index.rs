@@ -12,20 +12,27 @@ pub struct LineCol {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    /// The offset in characters of each line start, for outputs that count characters.
+    char_starts: Vec<u32>,
     len: u32,
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        line_starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i as u32 + 1),
-        );
+        let mut char_starts = vec![0];
+        let mut chars = 0;
+        for (i, b) in text.bytes().enumerate() {
+            // Every byte but a UTF-8 continuation byte starts a character.
+            chars += u32::from(b & 0xC0 != 0x80);
+            if b == b'\n' {
+                line_starts.push(i as u32 + 1);
+                char_starts.push(chars);
+            }
+        }
         LineIndex {
             line_starts,
+            char_starts,
             len: text.len() as u32,
         }
     }
@@ -51,6 +58,19 @@ impl LineIndex {
             }
             None => self.len,
         }
+    }
+
+    /// The offset in characters of a byte offset into `text` (the text this index is of):
+    /// counted from the start of its line only. An offset off a character boundary (a stale
+    /// span, say) is rounded down, never a panic.
+    pub fn char_offset(&self, text: &str, offset: u32) -> usize {
+        let mut offset = (offset as usize).min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_col(offset as u32).line as usize;
+        let start = self.line_starts[line] as usize;
+        self.char_starts[line] as usize + text[start..offset].chars().count()
     }
 
     pub fn line_start(&self, line: u32) -> Option<u32> {
@@ -84,5 +104,10 @@ mod tests {
         assert_eq!(index.offset(LineCol { line: 1, col: 2 }), 5);
         assert_eq!(index.offset(LineCol { line: 2, col: 5 }), 8);
         assert_eq!(index.line_count(), 4);
+        assert_eq!(index.char_offset(text, 7), 6);
+        assert_eq!(index.char_offset(text, 9), 8);
+        // Inside `é`: rounded down to its start.
+        assert_eq!(index.char_offset(text, 6), 5);
+        assert_eq!(index.char_offset(text, 99), 9);
     }
 }

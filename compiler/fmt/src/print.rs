@@ -814,8 +814,7 @@ impl<'a> Printer<'a> {
         match expr {
             Expr::Or(..) | Expr::And(..) => {
                 let or = matches!(expr, Expr::Or(..));
-                let mut operands = Vec::new();
-                self.operands(expr, or, &mut operands);
+                let operands = self.operands(expr, or);
                 // `a or b or c` on one line if it fits, else one operand per line, each
                 // after the first led by its operator. The first operand is indented too,
                 // so that a chain it breaks into is deeper than this one's operators.
@@ -871,20 +870,24 @@ impl<'a> Printer<'a> {
         }
     }
 
-    /// The operands of a chain of one operator, `a or b or c`, left to right. The parser
-    /// nests chains to the left; a parenthesised chain is one operand.
-    fn operands<'e>(&self, expr: &'e Expr, or: bool, out: &mut Vec<&'e Expr>) {
-        match (expr, or) {
-            (Expr::Or(lhs, rhs), true) | (Expr::And(lhs, rhs), false) => {
-                if self.extent(lhs).2 == 0 {
-                    self.operands(lhs, or, out);
-                } else {
-                    out.push(lhs);
+    /// The operands of a chain of one operator, `a or b or c`, left to right, whatever
+    /// the shape of the tree (the parser balances chains); a parenthesised chain is one
+    /// operand. A loop, not recursion: a chain can be as long as the file.
+    fn operands<'e>(&self, expr: &'e Expr, or: bool) -> Vec<&'e Expr> {
+        let mut out = Vec::new();
+        let mut pending = vec![expr];
+        while let Some(next) = pending.pop() {
+            match (next, or) {
+                (Expr::Or(lhs, rhs), true) | (Expr::And(lhs, rhs), false)
+                    if std::ptr::eq(next, expr) || self.extent(next).2 == 0 =>
+                {
+                    pending.push(rhs);
+                    pending.push(lhs);
                 }
-                out.push(rhs);
+                _ => out.push(next),
             }
-            _ => out.push(expr),
         }
+        out
     }
 
     /// The first and last token of a condition, its own parentheses included, and how many

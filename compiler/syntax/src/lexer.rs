@@ -229,8 +229,8 @@ impl Token {
 /// a stray `@@@` is one diagnostic, not three.
 pub fn lex(text: &str) -> Vec<(Token, Span)> {
     // About one token per six or seven bytes in typical files: reserving that spares the
-    // regrowth.
-    let mut tokens: Vec<(Token, Span)> = Vec::with_capacity(text.len() / 6);
+    // regrowth. Capped, so that a huge file of one long token reserves nothing it won't use.
+    let mut tokens: Vec<(Token, Span)> = Vec::with_capacity((text.len() / 6).min(1 << 20));
     let mut base = 0;
     'restart: loop {
         let mut lexer = Token::lexer(&text[base..]);

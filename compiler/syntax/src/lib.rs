@@ -60,15 +60,22 @@ pub fn parse(text: &str) -> Parse {
     let tokens = lexer::lex(text);
     let mut errors = literal::check(text, &tokens);
     let docs = doc_comments(text, &tokens);
-    let input = parser_input(&tokens);
-    let cx = parser::Context { text, docs: &docs };
+    let mut input = parser_input(&tokens);
+    let left_out = limit_nesting(&mut input, text.len());
+    errors.extend(left_out.iter().map(|stretch| too_deep(stretch.first)));
+    let unclosed = unclosed_braces(&input);
+    let cx = parser::Context {
+        text,
+        docs: &docs,
+        unclosed: &unclosed,
+    };
     // Two passes (see `parser::SyntaxError`): a fast one that only tells whether the file
     // parses cleanly, and, only if it does not, one that builds the messages.
     let (mut tree, mut spans, failed) = parse_tokens::<EmptyErr>(cx, &input);
     if !failed.is_empty() {
         let parse_errors;
         (tree, spans, parse_errors) = parse_tokens::<Rich<'_, Token, SimpleSpan>>(cx, &input);
-        report_syntax_errors(text, parse_errors, &mut errors);
+        report_syntax_errors(text, parse_errors, &left_out, &mut errors);
     }
     Parse {
         tree: Arc::new(tree),
@@ -106,6 +113,116 @@ fn parser_input(tokens: &[(Token, Span)]) -> Vec<(Token, SimpleSpan)> {
         .collect()
 }
 
+/// How deep parentheses and `not`s may nest in a condition (P0009). The parser descends
+/// into them recursively, so their depth is bounded before it runs; handwritten conditions
+/// nest a few levels, and a long chain `a or b or c` is one level.
+pub const MAX_NESTING: usize = 64;
+
+/// A stretch of tokens left out of the parser's input for nesting too deeply.
+struct LeftOut {
+    /// The first token left out, where the error points.
+    first: Span,
+    /// From that token to the start of the next token kept: the parser's own errors there
+    /// only repeat that something is missing.
+    quiet: std::ops::RangeInclusive<u32>,
+}
+
+/// Leaves out of `input` every token nested deeper than [`MAX_NESTING`], in one pass. A
+/// `not` nests what follows it, and the `not`s right before a `(` stay open until its `)`.
+/// Conditions never span an item keyword, so the count restarts at each.
+fn limit_nesting(input: &mut Vec<(Token, SimpleSpan)>, end: usize) -> Vec<LeftOut> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut depth = 0;
+    let mut nots = 0;
+    let mut keep = Vec::with_capacity(input.len());
+    for &(token, _) in input.iter() {
+        let level = match token {
+            Token::Not => {
+                nots += 1;
+                depth + nots
+            }
+            Token::LParen => {
+                let weight = 1 + std::mem::take(&mut nots);
+                depth += weight;
+                open.push(weight);
+                depth
+            }
+            Token::RParen => {
+                nots = 0;
+                let level = depth;
+                depth -= open.pop().unwrap_or(0);
+                level
+            }
+            token if token.starts_item() => {
+                open.clear();
+                (depth, nots) = (0, 0);
+                0
+            }
+            // The operand of the `not`s is as deep as the last of them: the excess ones are
+            // left out, it is kept.
+            _ => {
+                nots = 0;
+                depth
+            }
+        };
+        keep.push(level <= MAX_NESTING);
+    }
+    if keep.iter().all(|&k| k) {
+        return Vec::new();
+    }
+    let mut left_out: Vec<LeftOut> = Vec::new();
+    let mut stretch: Option<Span> = None;
+    for (&(_, span), &kept) in input.iter().zip(&keep) {
+        match (kept, stretch) {
+            (false, None) => stretch = Some(Span::new(span.start, span.end)),
+            (true, Some(first)) => {
+                left_out.push(LeftOut {
+                    first,
+                    quiet: first.start..=span.start as u32,
+                });
+                stretch = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(first) = stretch {
+        left_out.push(LeftOut {
+            first,
+            quiet: first.start..=end as u32,
+        });
+    }
+    let mut kept = keep.iter();
+    input.retain(|_| kept.next().is_some_and(|&k| k));
+    left_out
+}
+
+/// The offsets of the `{` that no `}` closes, in order.
+fn unclosed_braces(input: &[(Token, SimpleSpan)]) -> Vec<u32> {
+    let mut open = Vec::new();
+    for &(token, span) in input {
+        match token {
+            Token::LBrace => open.push(span.start as u32),
+            // A `}` with nothing open is stray; it closes nothing.
+            Token::RBrace => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    // What is still open at the end was never closed; in order, as it was opened.
+    open
+}
+
+fn too_deep(at: Span) -> Diagnostic<Span> {
+    Diagnostic::new(
+        Code::NestingTooDeep,
+        format!("condition nested more than {MAX_NESTING} levels deep"),
+        at,
+    )
+    .with_label("nesting goes too deep here")
+    .with_help("remove parentheses and `not`s that group nothing: `((a))` is `a`, and `a or b or c` needs none")
+}
+
 /// One pass of the parser over the tokens: the tree, the spans of its nodes, the errors.
 fn parse_tokens<'t, E>(
     cx: parser::Context<'t>,
@@ -128,6 +245,7 @@ where
 fn report_syntax_errors(
     text: &str,
     parse_errors: Vec<Rich<'_, Token, SimpleSpan>>,
+    left_out: &[LeftOut],
     errors: &mut Vec<Diagnostic<Span>>,
 ) {
     // After an invalid character or an unterminated string, the rest of that line cannot
@@ -147,11 +265,16 @@ fn report_syntax_errors(
             .iter()
             .any(|&start| start <= at && lines.line_col(start).line == line)
     };
+    let repeats_nesting = |e: &Diagnostic<Span>| {
+        left_out
+            .iter()
+            .any(|stretch| stretch.quiet.contains(&e.primary.at.start))
+    };
     errors.extend(
         parse_errors
             .into_iter()
             .map(|e| syntax_error(text, e))
-            .filter(|e| !repeats_lexical(e)),
+            .filter(|e| !repeats_lexical(e) && !repeats_nesting(e)),
     );
 }
 
@@ -196,7 +319,7 @@ fn syntax_error(text: &str, error: Rich<'_, Token, SimpleSpan>) -> Diagnostic<Sp
         }
         RichReason::ExpectedFound { expected, found } => {
             let found = match found {
-                Some(_) => format!("`{}`", &text[span.range()]),
+                Some(_) => format!("`{}`", literal::excerpt(&text[span.range()])),
                 None => "end of file".to_string(),
             };
             let mut expected: Vec<String> = expected.iter().filter_map(describe_pattern).collect();
@@ -302,9 +425,11 @@ mod tests {
             let tokens = lexer::lex(&text);
             let docs = doc_comments(&text, &tokens);
             let input = parser_input(&tokens);
+            let unclosed = unclosed_braces(&input);
             let cx = parser::Context {
                 text: &text,
                 docs: &docs,
+                unclosed: &unclosed,
             };
             let cheap = parse_tokens::<EmptyErr>(cx, &input);
             let rich = parse_tokens::<Rich<'_, Token, SimpleSpan>>(cx, &input);

@@ -60,6 +60,19 @@ pub fn duration_days(token: &str) -> Option<u32> {
     }
 }
 
+/// How many characters of source text a message quotes.
+const EXCERPT_CHARS: usize = 40;
+
+/// Source text as a message quotes it: whole when short, else its first 40 characters and
+/// `…`, so that a stretch of any length (a megabyte of invalid characters, a generated
+/// name) makes a one-line message. The span still covers all of it.
+pub fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(EXCERPT_CHARS) {
+        None => text.into(),
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+    }
+}
+
 /// Reports malformed tokens. Each is reported here once; the parser then treats the token
 /// as well-formed (or skips an invalid character), so one typo never cascades.
 pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
@@ -70,7 +83,7 @@ pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
             Token::Error => diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidCharacter,
-                    format!("invalid character `{slice}`"),
+                    format!("invalid character `{}`", excerpt(slice)),
                     span,
                 )
                 .with_label("no token starts with this")
@@ -119,9 +132,13 @@ pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
                 let unit_at = slice.find(|c: char| !c.is_ascii_digit()).unwrap_or(0);
                 let unit = &slice[unit_at..];
                 let message = if unit == "d" || unit == "w" {
-                    format!("duration `{slice}` is too long")
+                    format!("duration `{}` is too long", excerpt(slice))
                 } else {
-                    format!("unknown duration unit `{unit}` in `{slice}`")
+                    format!(
+                        "unknown duration unit `{}` in `{}`",
+                        excerpt(unit),
+                        excerpt(slice)
+                    )
                 };
                 diagnostics.push(
                     Diagnostic::new(Code::InvalidLiteral, message, span)
@@ -131,7 +148,7 @@ pub fn check(text: &str, tokens: &[(Token, Span)]) -> Vec<Diagnostic<Span>> {
             Token::Int if slice.parse::<u32>().is_err() => diagnostics.push(
                 Diagnostic::new(
                     Code::InvalidLiteral,
-                    format!("integer `{slice}` is too large"),
+                    format!("integer `{}` is too large", excerpt(slice)),
                     span,
                 )
                 .with_help(format!("integers go up to {}", u32::MAX)),
@@ -158,6 +175,14 @@ mod tests {
         ] {
             assert_eq!(unescape(&quote(value)), value);
         }
+    }
+
+    #[test]
+    fn excerpts_stop_at_forty_characters() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "é".repeat(1000);
+        assert_eq!(excerpt(&long), format!("{}…", "é".repeat(40)));
+        assert_eq!(excerpt(&"x".repeat(40)), "x".repeat(40));
     }
 
     #[test]

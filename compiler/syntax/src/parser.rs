@@ -51,6 +51,9 @@ impl<'t, I: Input<'t>> SyntaxError<'t, I> for EmptyErr {
 pub(crate) struct Context<'t> {
     pub text: &'t str,
     pub docs: &'t BTreeMap<u32, String>,
+    /// The offsets of the `{` that no `}` closes, sorted: error recovery gives up on them
+    /// at once instead of scanning to the end of the file for each.
+    pub unclosed: &'t [u32],
 }
 
 impl<'t> Context<'t> {
@@ -191,21 +194,64 @@ where
 }
 
 /// One token, or a `{ ... }` group with its braces balanced: what error recovery skips.
-fn balanced<'t, I, E>() -> P<'t, I, E, ()>
+/// A loop counting braces rather than a recursive parser, so that hostile nesting costs
+/// neither stack nor more than one pass over the group.
+fn balanced<'t, I, E>(cx: Context<'t>) -> P<'t, I, E, ()>
 where
     I: ValueInput<'t, Token = Token, Span = SimpleSpan>,
     E: SyntaxError<'t, I>,
 {
-    recursive(|balanced| {
-        choice((
-            balanced
-                .repeated()
-                .delimited_by(just(Token::LBrace), just(Token::RBrace))
-                .ignored(),
-            none_of([Token::LBrace, Token::RBrace]).ignored(),
-        ))
+    custom(move |input| {
+        let start = input.cursor();
+        let mut depth = 0usize;
+        loop {
+            match input.next() {
+                Some(Token::LBrace)
+                    if depth == 0 && {
+                        let span: SimpleSpan = input.span_since(&start);
+                        cx.unclosed.binary_search(&(span.start as u32)).is_ok()
+                    } =>
+                {
+                    let span = input.span_since(&start);
+                    return Err(E::expected_found(["}"], None, span));
+                }
+                Some(Token::LBrace) => depth += 1,
+                Some(Token::RBrace) if depth > 0 => depth -= 1,
+                // A stray `}`, or the end inside a group: not a balanced stretch (the caller
+                // rewinds).
+                Some(Token::RBrace) | None => {
+                    let span = input.span_since(&start);
+                    return Err(E::expected_found(["}"], None, span));
+                }
+                Some(_) => {}
+            }
+            if depth == 0 {
+                return Ok(());
+            }
+        }
     })
     .boxed()
+}
+
+/// `a op b op c ...` as a balanced tree. `and` and `or` are associative (in three-valued
+/// logic too), so the shape means nothing, and a balanced tree keeps every recursive walk
+/// of a condition (lowering, formatting, comparing, dropping) at depth log n however long
+/// the chain is.
+fn chain(mut operands: Vec<Expr>, join: fn(Box<Expr>, Box<Expr>) -> Expr) -> Expr {
+    while operands.len() > 1 {
+        let mut pairs = Vec::with_capacity(operands.len().div_ceil(2));
+        let mut rest = operands.into_iter();
+        while let Some(left) = rest.next() {
+            pairs.push(match rest.next() {
+                Some(right) => join(Box::new(left), Box::new(right)),
+                None => left,
+            });
+        }
+        operands = pairs;
+    }
+    operands
+        .pop()
+        .expect("a chain is parsed with at least one operand")
 }
 
 fn optional_block<'t, I, E, M: 't>(block: P<'t, I, E, Vec<M>>) -> P<'t, I, E, Vec<M>>
@@ -227,7 +273,7 @@ where
     E: SyntaxError<'t, I>,
 {
     // Built once and shared by every block's error recovery.
-    let balanced = balanced();
+    let balanced = balanced(cx);
 
     // ---- tokens and literals ----------------------------------------------------------
     let name: P<'t, I, E, Name> = just(Token::Ident)
@@ -409,14 +455,14 @@ where
             ))
         });
         let and = unary
-            .clone()
-            .foldl(just(Token::And).ignore_then(unary).repeated(), |a, b| {
-                Expr::And(Box::new(a), Box::new(b))
-            });
-        and.clone()
-            .foldl(just(Token::Or).ignore_then(and).repeated(), |a, b| {
-                Expr::Or(Box::new(a), Box::new(b))
-            })
+            .separated_by(just(Token::And))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .map(|operands| chain(operands, Expr::And));
+        and.separated_by(just(Token::Or))
+            .at_least(1)
+            .collect::<Vec<_>>()
+            .map(|operands| chain(operands, Expr::Or))
             .labelled("condition")
     })
     .boxed();
