@@ -17,6 +17,13 @@ use crate::state::Snapshot;
 /// cleared), with the version of the document they were computed for.
 pub fn compute(s: &Snapshot) -> Vec<(Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
     let mut by_path = polic_ide::diagnostics_by_path(&s.db, s.workspace);
+    // Files that could not be read: their documents are empty, their problem is this.
+    for problem in &s.files.problems {
+        by_path
+            .entry(problem.primary.at.file.clone())
+            .or_default()
+            .push(problem.clone());
+    }
     let mut out = Vec::new();
     for (path, doc) in &s.files.docs {
         let diagnostics = by_path.remove(path).unwrap_or_default();

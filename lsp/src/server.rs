@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use polic_syntax::ast::Date;
 use serde_json::json;
 use tower_lsp_server::gen_lsp_types::{
     self as lsp, ChangeNotifications, CodeActionKind, CodeActionOptions, CodeActionProvider,
@@ -59,7 +58,7 @@ type Published = BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>;
 /// A workspace folder as read from disk.
 struct Root {
     path: PathBuf,
-    files: Vec<(PathBuf, String)>,
+    files: state::Scanned,
     source_apps: Vec<polic_tags::settings::Spec>,
     /// The files with tags under `source_apps`' directories.
     sources: Vec<(PathBuf, String)>,
@@ -93,13 +92,7 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Today's date (UTC), which waivers are judged against.
-fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_days_since_epoch(seconds.div_euclid(86_400))
-}
+use polic_project::today;
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -157,10 +150,24 @@ impl Backend {
     /// one is logged, and read as none).
     fn read_root(&self, path: PathBuf) -> Root {
         let files = state::scan(&path);
-        let source_apps = polic_tags::settings::read(&path).unwrap_or_else(|message| {
+        let mut source_apps = polic_tags::settings::read(&path).unwrap_or_else(|message| {
             self.log_error(format!("polic: {message}"));
             Vec::new()
         });
+        // The workspace is untrusted: its polic.toml may not send the scan outside it.
+        if let Ok(root) = polic_project::Root::at(&path, false) {
+            source_apps.retain(|spec| match root.confine(&spec.dir) {
+                Err(polic_project::root::Refused::Outside(canonical)) => {
+                    self.log_error(format!(
+                        "polic: source directory `{}` in polic.toml is outside the workspace (`{}`); it is not scanned",
+                        spec.dir.display(),
+                        root.display(&canonical)
+                    ));
+                    false
+                }
+                _ => true,
+            });
+        }
         let sources = state::scan_sources(&source_apps);
         Root {
             path,

@@ -46,6 +46,8 @@ pub struct Files {
     pub source_apps: Vec<polic_tags::settings::Spec>,
     /// Standard-library modules by name.
     pub stdlib: BTreeMap<String, File>,
+    /// What reading the workspace folders' files found: files not UTF-8 or unreadable.
+    pub problems: Vec<polic_diagnostics::Diagnostic>,
 }
 
 /// A consistent view for one request: a clone of the database handle and what it needs to
@@ -160,6 +162,7 @@ impl State {
                 sources: BTreeMap::new(),
                 source_apps: Vec::new(),
                 stdlib,
+                problems: Vec::new(),
             }),
             roots: Vec::new(),
             encoding: Encoding::Utf16,
@@ -410,19 +413,20 @@ impl State {
     pub fn add_root(
         &mut self,
         root: PathBuf,
-        files: Vec<(PathBuf, String)>,
+        scanned: Scanned,
         source_apps: Vec<polic_tags::settings::Spec>,
         sources: Vec<(PathBuf, String)>,
     ) {
-        Arc::make_mut(&mut self.files)
-            .source_apps
-            .extend(source_apps);
+        let files = Arc::make_mut(&mut self.files);
+        files.source_apps.extend(source_apps);
+        files.problems.extend(scanned.problems);
         for (path, text) in sources {
             self.source_changed(&path, Some(text));
         }
         self.roots.push(root);
         self.disk_changed(
-            files
+            scanned
+                .files
                 .into_iter()
                 .map(|(path, text)| (path, Some(text)))
                 .collect(),
@@ -432,9 +436,11 @@ impl State {
     /// Forgets a workspace folder's files, except open documents.
     pub fn remove_root(&mut self, root: &Path) {
         self.roots.retain(|r| r != root);
-        Arc::make_mut(&mut self.files)
-            .source_apps
-            .retain(|spec| !spec.dir.starts_with(root));
+        let files = Arc::make_mut(&mut self.files);
+        files.source_apps.retain(|spec| !spec.dir.starts_with(root));
+        files
+            .problems
+            .retain(|p| !Path::new(&p.primary.at.file).starts_with(root));
         let gone: Vec<String> = self
             .files
             .docs
@@ -469,35 +475,107 @@ pub fn scan_sources(specs: &[polic_tags::settings::Spec]) -> Vec<(PathBuf, Strin
         .collect()
 }
 
-/// Every `*.polic` file under a folder with its text, skipping hidden directories and
-/// build output (as `polic check` does), in sorted order.
-pub fn scan(root: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if path.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(path);
-                }
-            } else if name.ends_with(".polic")
-                && let Some(text) = read(&path)
-            {
-                out.push((path, text));
+/// A workspace folder's policy files, found and read as `polic check` does (see
+/// polic-project: `.gitignore` respected, symbolic links kept inside the folder, each
+/// file once, only regular files of at most 16 MiB), and what could not be read.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub files: Vec<(PathBuf, String)>,
+    /// Diagnostics for files that cannot be used (not UTF-8, unreadable), by the path
+    /// the files are known by: each such file is in `files` with an empty text, so that
+    /// the diagnostic has a document to be shown in.
+    pub problems: Vec<polic_diagnostics::Diagnostic>,
+}
+
+pub fn scan(root: &Path) -> Scanned {
+    let mut scanned = Scanned::default();
+    let Ok(discovered) = polic_project::discover(&[root.to_path_buf()], Default::default()) else {
+        // No policy files in the folder, or it is gone: nothing to check.
+        return scanned;
+    };
+    // Paths as the client names them: under the folder as it gave it.
+    let key = |shown: &str| root.join(shown);
+    for problem in discovered.problems {
+        let path = key(&problem.primary.at.file);
+        scanned.files.push((path.clone(), String::new()));
+        scanned
+            .problems
+            .push(in_file(problem, &path.to_string_lossy()));
+    }
+    for file in discovered.files {
+        let path = key(&file.shown);
+        match polic_project::read_source(&file.path) {
+            Ok(source) => scanned.files.push((path, source.text)),
+            Err(error) => {
+                scanned.files.push((path.clone(), String::new()));
+                let shown = path.to_string_lossy();
+                let diagnostic = match error {
+                    polic_project::ReadError::NotUtf8 { .. } => polic_diagnostics::Diagnostic::new(
+                        polic_diagnostics::Code::InvalidUtf8,
+                        "file is not valid UTF-8",
+                        whole(&shown),
+                    )
+                    .with_help("save the file as UTF-8"),
+                    error => polic_diagnostics::Diagnostic::new(
+                        polic_diagnostics::Code::UnreadableFile,
+                        format!("cannot read `{}`: {}", file.shown, error.reason()),
+                        whole(&shown),
+                    ),
+                };
+                scanned.problems.push(diagnostic);
             }
         }
     }
-    out.sort();
-    out
+    scanned.files.sort();
+    scanned
 }
 
-/// A file's text, if it can be read as UTF-8.
+fn whole(path: &str) -> polic_diagnostics::Located {
+    polic_diagnostics::Located {
+        file: path.to_string(),
+        span: polic_diagnostics::Span::default(),
+    }
+}
+
+fn in_file(diagnostic: polic_diagnostics::Diagnostic, path: &str) -> polic_diagnostics::Diagnostic {
+    diagnostic.map_locations(|_| whole(path))
+}
+
+/// A policy file's text, if it is a regular file of at most 16 MiB in UTF-8 (a
+/// byte-order mark dropped).
 pub fn read(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path).ok()
+    polic_project::read_source(path)
+        .ok()
+        .map(|source| source.text)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_that_is_not_utf8_is_a_diagnostic_and_link_loops_end() {
+        let root = std::env::temp_dir().join(format!("polic-lsp-scan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("temp dir");
+        std::fs::write(root.join("policy.polic"), "// fine\n").expect("write");
+        std::fs::write(root.join("latin1.polic"), b"// caf\xe9\n").expect("write");
+        std::os::unix::fs::symlink(".", root.join("x")).expect("symlink");
+        std::os::unix::fs::symlink(".", root.join("y")).expect("symlink");
+        let scanned = super::scan(&root);
+        let paths: Vec<_> = scanned.files.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(
+            paths,
+            [root.join("latin1.polic"), root.join("policy.polic")]
+        );
+        let messages: Vec<&str> = scanned
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(messages, ["file is not valid UTF-8"]);
+        assert_eq!(
+            scanned.problems[0].primary.at.file,
+            root.join("latin1.polic").to_string_lossy()
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

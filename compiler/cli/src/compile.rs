@@ -175,11 +175,17 @@ pub fn compile_clean(
     if compiled.io_error {
         return Err(exit::USAGE);
     }
+    refuse_errors(&compiled)?;
+    Ok(compiled)
+}
+
+/// For commands that cannot go on from a policy with errors (they were shown already).
+pub fn refuse_errors(compiled: &Compiled) -> Result<(), u8> {
     if compiled.errors() > 0 {
         eprintln!("error: the policy has errors; fix them first (`polic check` lists them)");
         return Err(exit::FAILED);
     }
-    Ok(compiled)
+    Ok(())
 }
 
 /// Writes a file without ever leaving it half-written, through a symbolic link, keeping

@@ -5,14 +5,12 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-use polic_diagnostics::Code;
-use polic_ruleset::RuleSet;
 use polic_ruleset::eval::{self, Options};
-use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun, Subject};
-use polic_syntax::ast::Date;
+use polic_ruleset::evidence::Subject;
 
-use crate::compile::{self, Color};
+use crate::compile::Color;
 use crate::exit;
+use crate::inputs::{self, EvidenceArgs};
 use crate::sources::{self, SourcesArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -35,15 +33,8 @@ pub struct EvalArgs {
     /// A rule set written by `polic build`, instead of sources.
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// Evidence as JSON lines (repeatable).
-    #[arg(long, value_name = "FILE")]
-    evidence: Vec<PathBuf>,
-    /// A SARIF 2.1.0 log from a scanner run over one app, as APP=FILE (repeatable).
-    #[arg(long, value_name = "APP=FILE")]
-    sarif: Vec<String>,
-    /// The date to evaluate at (YYYY-MM-DD); default today (UTC).
-    #[arg(long, value_parser = compile::parse_date)]
-    at: Option<Date>,
+    #[command(flatten)]
+    inputs: EvidenceArgs,
     /// Only these apps (repeatable); default all.
     #[arg(long, value_name = "NAME")]
     app: Vec<String>,
@@ -58,113 +49,9 @@ pub struct EvalArgs {
     sources: SourcesArgs,
 }
 
-/// The rule set from `--rules` or from compiling the sources.
-pub fn load_rules(
-    paths: &[PathBuf],
-    rules: Option<&PathBuf>,
-    today: Date,
-    color: Color,
-) -> Result<RuleSet, u8> {
-    match rules {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                exit::USAGE
-            })?;
-            let rules: RuleSet = serde_json::from_str(&text).map_err(|e| {
-                eprintln!("error: {} is not a polic rule set: {e}", path.display());
-                exit::USAGE
-            })?;
-            if rules.schema != polic_ruleset::schema::SCHEMA_NAME
-                || rules.version != polic_ruleset::schema::SCHEMA_VERSION
-            {
-                eprintln!(
-                    "error: {} is rule set schema `{}` version {}; this polic reads version {}\n  help: rebuild it with this polic: `polic build -o {}`",
-                    path.display(),
-                    rules.schema,
-                    rules.version,
-                    polic_ruleset::schema::SCHEMA_VERSION,
-                    path.display()
-                );
-                return Err(exit::USAGE);
-            }
-            // A rule set from a file is input like any other: what evaluation relies on is
-            // checked before anything is evaluated.
-            if let Err(problems) = rules.validate() {
-                for problem in &problems {
-                    eprintln!("error: {}: {problem}", path.display());
-                    if let Some(help) = &problem.help {
-                        eprintln!("  help: {help}");
-                    }
-                }
-                eprintln!(
-                    "error: {} is not a usable rule set ({} problem(s)); nothing was evaluated",
-                    path.display(),
-                    problems.len()
-                );
-                return Err(exit::USAGE);
-            }
-            Ok(rules)
-        }
-        None => {
-            // An expired waiver is a result of evaluation (`waiver-expired`), not an error.
-            let compiled = compile::compile_clean(paths, today, color, &[Code::ExpiredWaiver])?;
-            Ok(polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone())
-        }
-    }
-}
-
-/// Reads `--evidence` JSON lines and `--sarif APP=FILE` logs; malformed input is reported
-/// and nothing is returned.
-pub fn read_evidence(
-    evidence: &[PathBuf],
-    sarif: &[String],
-    at: Date,
-) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
-    let mut set = EvidenceSet::default();
-    let mut scans = Vec::new();
-    let mut errors: Vec<InputError> = Vec::new();
-    let read = |path: &std::path::Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            exit::USAGE
-        })
-    };
-    for path in evidence {
-        let text = read(path)?;
-        errors.extend(evidence::read_json_lines(
-            &path.display().to_string(),
-            &text,
-            &mut set,
-        ));
-    }
-    for spec in sarif {
-        let Some((app, path)) = spec.split_once('=') else {
-            eprintln!("error: `--sarif {spec}` needs the form APP=FILE");
-            return Err(exit::USAGE);
-        };
-        let text = read(std::path::Path::new(path))?;
-        errors.extend(evidence::read_sarif(path, app, &text, at, &mut scans));
-    }
-    if errors.is_empty() {
-        return Ok((set, scans));
-    }
-    for error in &errors {
-        eprintln!("error: {error}");
-        if let Some(help) = &error.help {
-            eprintln!("  help: {help}");
-        }
-    }
-    eprintln!(
-        "error: {} malformed evidence record(s); nothing was evaluated",
-        errors.len()
-    );
-    Err(exit::USAGE)
-}
-
 pub fn run(args: EvalArgs) -> u8 {
-    let at = args.at.unwrap_or_else(compile::today);
-    let mut rules = match load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
+    let at = args.inputs.at();
+    let mut rules = match inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -202,8 +89,8 @@ pub fn run(args: EvalArgs) -> u8 {
         .map(|a| a.name.clone())
         .collect();
     rules.apps.retain(|a| !left_out.contains(&a.name));
-    let (mut evidence, mut scans) = match read_evidence(&args.evidence, &args.sarif, at) {
-        Ok(read) => read,
+    let (mut evidence, mut scans) = match args.inputs.read(&args.paths) {
+        Ok(read) => (read.set, read.scans),
         Err(code) => return code,
     };
     if let Some(code) = code {

@@ -43,7 +43,9 @@ impl Specs {
 }
 
 /// The directories to scan: the flags if any, else the `polic.toml` beside the policy. A
-/// directory outside the workspace root is refused (unless `--allow-outside-root`).
+/// directory of `polic.toml` outside the workspace root is refused (unless
+/// `--allow-outside-root`): the workspace wrote it. The command line is the user's, and
+/// its directories are read wherever they are.
 pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Specs, u8> {
     // A policy path that does not exist is reported when loading the policy.
     let root = polic_project::Root::of(policy_paths, load::options().allow_outside_root).ok();
@@ -54,22 +56,22 @@ pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Specs, u8> 
             .map(|s| Spec::parse(s, Path::new(".")))
             .collect()
     } else {
-        let base = policy_paths
-            .iter()
-            .find(|p| p.is_dir())
-            .cloned()
-            .unwrap_or_else(|| PathBuf::from("."));
-        polic_tags::settings::read(&base).map_err(|message| {
+        polic_tags::settings::read(&settings_dir(policy_paths)).map_err(|message| {
             eprintln!("error: {message}");
             eprintln!("  help: polic.toml takes `sources = [\"DIR\", \"APP=DIR\"]`");
             exit::USAGE
         })?
     };
-    if let Some(root) = &root {
-        for spec in &list {
-            confine(spec, root, from_flag)?;
+    let root = match root {
+        Some(root) if from_flag => Some(root.trusting()),
+        Some(root) => {
+            for spec in &list {
+                confine(spec, &root)?;
+            }
+            Some(root)
         }
-    }
+        None => None,
+    };
     Ok(Specs {
         list,
         from_flag,
@@ -79,18 +81,13 @@ pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Specs, u8> 
 
 /// Refuses a source directory outside the root: scanning it would read (and show in
 /// diagnostics) files the workspace does not hold.
-fn confine(spec: &Spec, root: &Root, from_flag: bool) -> Result<(), u8> {
+fn confine(spec: &Spec, root: &Root) -> Result<(), u8> {
     match root.confine(&spec.dir) {
         Err(Refused::Outside(canonical)) => {
-            let written = spec.dir.to_string_lossy();
-            let origin = if from_flag {
-                format!("`--sources {written}`")
-            } else {
-                format!("`{written}` in {SETTINGS_FILE}")
-            };
             eprintln!(
-                "error[{}]: source directory {origin} is outside the workspace (`{}`)",
+                "error[{}]: source directory `{}` in {SETTINGS_FILE} is outside the workspace (`{}`)",
                 polic_diagnostics::Code::OutsideWorkspace.as_str(),
+                shown_dir(&spec.dir),
                 root.display(&canonical)
             );
             eprintln!("  help: {}", polic_project::load::OUTSIDE_HELP);
@@ -99,6 +96,15 @@ fn confine(spec: &Spec, root: &Root, from_flag: bool) -> Result<(), u8> {
         // A directory that does not exist is reported when walking.
         _ => Ok(()),
     }
+}
+
+/// Where the `polic.toml` of a policy is looked for: its first directory, else here.
+pub fn settings_dir(policy_paths: &[PathBuf]) -> PathBuf {
+    policy_paths
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// What scanning found, resolved against the policy.

@@ -64,6 +64,15 @@ impl Root {
         &self.dir
     }
 
+    /// The same root for display, reads allowed anywhere: for directories the user named
+    /// on the command line, which the workspace cannot choose.
+    pub fn trusting(&self) -> Root {
+        Root {
+            dir: self.dir.clone(),
+            allow_outside: true,
+        }
+    }
+
     pub fn allows_outside(&self) -> bool {
         self.allow_outside
     }
@@ -134,7 +143,9 @@ fn relative_to(path: &Path, base: &Path) -> PathBuf {
         .strip_prefix(&common)
         .map_or(0, |rest| rest.components().count());
     let mut relative: PathBuf = std::iter::repeat_n(Component::ParentDir, ups).collect();
-    if let Ok(rest) = path.strip_prefix(&common) {
+    if let Ok(rest) = path.strip_prefix(&common)
+        && !rest.as_os_str().is_empty()
+    {
         relative.push(rest);
     }
     relative
@@ -149,6 +160,10 @@ mod tests {
         assert_eq!(
             relative_to(Path::new("/a/b/c.polic"), Path::new("/a/d/e")),
             PathBuf::from("../../b/c.polic")
+        );
+        assert_eq!(
+            relative_to(Path::new("/a"), Path::new("/a/d/e")),
+            PathBuf::from("../..")
         );
         assert_eq!(
             relative_to(Path::new("/a/d/e/f.polic"), Path::new("/a/d/e")),

@@ -1,5 +1,6 @@
 //! Walking a directory of the workspace: in parallel, respecting `.gitignore` and
-//! `.ignore`, hidden directories and `target`/`node_modules` skipped, symbolic links
+//! `.ignore`, hidden files and directories and `target`/`node_modules` skipped (an
+//! editor's `.#name.polic` lock link is no policy), symbolic links
 //! followed only inside the root and each directory walked once (so link loops end).
 //! Used for policy discovery and by the tag scanner alike.
 
@@ -78,8 +79,6 @@ pub fn walk<T: Send>(
         // A repository's `.gitignore` applies whether or not `.git` is there (a CI
         // checkout of a subdirectory, an exported tarball).
         .require_git(false)
-        // Hidden directories are skipped below; hidden files are kept, as before.
-        .hidden(false)
         .follow_links(true)
         .filter_entry(move |entry| filter_state.admit(entry))
         .build_parallel();
@@ -133,7 +132,7 @@ impl Shared {
         let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
         if is_dir {
             let name = entry.file_name().to_string_lossy();
-            if name.starts_with('.') || SKIPPED_DIRS.contains(&name.as_ref()) {
+            if SKIPPED_DIRS.contains(&name.as_ref()) {
                 return false;
             }
         }

@@ -28,10 +28,7 @@ pub fn write(path: &Path, contents: &[u8]) -> std::io::Result<()> {
         }
         // Checked here because root's writes would succeed: read-only means "leave it".
         if metadata.permissions().readonly() {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::PermissionDenied,
-                "it is read-only",
-            ));
+            return Err(refusal("it is read-only"));
         }
         if metadata.nlink() > 1 {
             return write_in_place(&target, contents);

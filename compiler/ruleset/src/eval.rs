@@ -997,21 +997,13 @@ impl<'a> EvidenceIndex<'a> {
                 Some(named) => *named == control.name,
                 None => finding.tool.as_deref().is_some_and(scanned_by),
             };
-            let window = control
-                .remediation
-                .get(&finding.severity)
-                .copied()
-                .or(control.due_days);
-            let (true, Some(window)) = (relevant, window) else {
+            let (true, Some(due)) = (relevant, finding_due(control, finding)) else {
                 continue;
             };
             self.used_findings.insert(i);
             if finding.fixed.is_some_and(|fixed| !fixed.after(at)) {
                 continue;
             }
-            let due = Date::from_days_since_epoch(
-                finding.first_seen.date().days_since_epoch() + i64::from(window),
-            );
             open.push((due, finding));
         }
         if !open.is_empty() {
@@ -1207,4 +1199,17 @@ fn settle<'a>(
         item.status = Status::Met;
         item.detail = seen.detail;
     }
+}
+
+/// When an open finding must be fixed: the day it was first seen plus the control's window
+/// for its severity (or the control's `due`); `None` when the control sets neither.
+pub fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
+    let window = control
+        .remediation
+        .get(&finding.severity)
+        .copied()
+        .or(control.due_days)?;
+    Some(Date::from_days_since_epoch(
+        finding.first_seen.date().days_since_epoch() + i64::from(window),
+    ))
 }
