@@ -5,8 +5,13 @@
 //!
 //! `initializationOptions` (all optional):
 //! - `diagnosticsBaseUrl`: where docs/diagnostics.md is published; diagnostics then link
-//!   their code to `BASE#p0102`. Without it they carry the explanation in `data.explanation`.
+//!   their code to `BASE#p0102`. Without it they link to docs/diagnostics.md of the source
+//!   tree the server was built from, while it exists; they always carry the explanation in
+//!   `data.explanation`.
 //! - `diagnosticsDelayMs`: how long to wait after a change before checking (default 25).
+//!
+//! Code lenses run the client command `polic.showReferences` (URI, position, locations),
+//! which clients map to their references peek.
 //!
 //! Beyond the standard requests: `polic/stdlib` (`{ "uri": "polic-stdlib:///NAME.polic" }`)
 //! returns a standard-library module's text, for go to definition into it; clients on LSP

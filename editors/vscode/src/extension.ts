@@ -6,6 +6,8 @@ import {
   type Executable,
   LanguageClient,
   type LanguageClientOptions,
+  type Location as LspLocation,
+  type Position as LspPosition,
   RevealOutputChannelOn,
   State,
 } from "vscode-languageclient/node";
@@ -157,6 +159,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand("polic.openStdlib", () => openStdlibModule(policPath)),
     vscode.commands.registerCommand("polic.explainCode", (code?: string) =>
       explainCode(policPath, traces, typeof code === "string" ? code : undefined),
+    ),
+    // A code lens's command (the apps of a control, the controls of a clause): the server
+    // sends protocol values, which `editor.action.showReferences` takes only as VS Code's.
+    vscode.commands.registerCommand(
+      "polic.showReferences",
+      (uri: string, position: LspPosition, locations: LspLocation[]) => {
+        if (!client) return;
+        const convert = client.protocol2CodeConverter;
+        return vscode.commands.executeCommand(
+          "editor.action.showReferences",
+          convert.asUri(uri),
+          convert.asPosition(position),
+          locations.map((location) => convert.asLocation(location)),
+        );
+      },
     ),
     vscode.languages.registerCodeActionsProvider({ language: "polic" }, new ExplainCodeActions(), {
       providedCodeActionKinds: ExplainCodeActions.kinds,
