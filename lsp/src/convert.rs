@@ -140,21 +140,9 @@ pub fn uri_to_path(uri: &str) -> Option<String> {
     })
 }
 
-/// The `file:` URI of an absolute path, with everything but unreserved characters and `/`
-/// percent-encoded.
+/// The `file:` URI of an absolute path.
 pub fn path_to_uri(path: &str) -> String {
-    let mut uri = String::from("file://");
-    if !path.starts_with('/') {
-        uri.push('/');
-    }
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
-            uri.push(byte as char);
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri
+    polic_diagnostics::uri::file_uri(path)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! polic diagnostics as LSP diagnostics: code, severity, a message with its label, notes,
 //! help and did-you-mean, related information from secondary labels, the code's explanation
-//! in `data`, and a `codeDescription` link when the client configured where the docs are.
+//! in `data`, and a `codeDescription` link to the code's doc (where the client configured
+//! the docs to be, else the repository's docs/diagnostics.md).
 
 use polic_diagnostics::{Code, Severity};
 use serde_json::json;
@@ -16,6 +17,13 @@ use crate::state::Snapshot;
 /// cleared), with the version of the document they were computed for.
 pub fn compute(s: &Snapshot) -> Vec<(Uri, Option<i32>, Vec<lsp::Diagnostic>)> {
     let mut by_path = polic_ide::diagnostics_by_path(&s.db, s.workspace);
+    // Files that could not be read: their documents are empty, their problem is this.
+    for problem in &s.files.problems {
+        by_path
+            .entry(problem.primary.at.file.clone())
+            .or_default()
+            .push(problem.clone());
+    }
     let mut out = Vec::new();
     for (path, doc) in &s.files.docs {
         let diagnostics = by_path.remove(path).unwrap_or_default();
@@ -66,6 +74,21 @@ fn located_range(s: &Snapshot, at: &polic_diagnostics::Located) -> Option<lsp::R
     ))
 }
 
+/// Where diagnostic codes link without `diagnosticsBaseUrl`: docs/diagnostics.md in the
+/// source tree polic was built from, while it is there (a binary copied elsewhere links
+/// nowhere, and `data.explanation` still carries the text).
+fn default_docs_url() -> &'static Option<String> {
+    static URL: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    URL.get_or_init(|| {
+        let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()?
+            .join("docs")
+            .join("diagnostics.md");
+        let docs = docs.canonicalize().ok()?;
+        Some(convert::path_to_uri(&docs.to_string_lossy()))
+    })
+}
+
 pub fn to_lsp(s: &Snapshot, d: &polic_diagnostics::Diagnostic) -> Option<lsp::Diagnostic> {
     let range = located_range(s, &d.primary.at)?;
     let mut message = d.message.clone();
@@ -105,7 +128,8 @@ pub fn to_lsp(s: &Snapshot, d: &polic_diagnostics::Diagnostic) -> Option<lsp::Di
     let code_description = s
         .config
         .diagnostics_base_url
-        .as_ref()
+        .as_deref()
+        .or_else(|| default_docs_url().as_deref())
         .map(|base| CodeDescription {
             href: Uri(format!("{base}#{}", d.code.as_str().to_lowercase())),
         });

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use polic_ide::{CompletionKind, HighlightKind, Symbol};
 use polic_sema::File;
 use polic_sema::hir::Kind;
+use serde_json::json;
 use tower_lsp_server::gen_lsp_types::{
     self as lsp, CodeAction, CodeActionKind, CodeActionResponse, CodeLens, Command,
     CompletionItemKind, CompletionList, CompletionResponse, DocumentChange, DocumentSymbol,
@@ -25,6 +26,10 @@ use crate::state::Snapshot;
 /// At most this many completion items per response: a screenful many times over; the
 /// client asks again as the user types (the list says it is incomplete).
 const COMPLETION_LIMIT: usize = 100;
+
+/// The client command a code lens runs to show its locations, with the document's URI, the
+/// lens's position and the locations (as `editor.action.showReferences` takes them).
+pub const SHOW_REFERENCES: &str = "polic.showReferences";
 
 /// At most this many workspace symbols per search.
 const SYMBOL_LIMIT: usize = 200;
@@ -68,6 +73,35 @@ impl Snapshot {
     fn source_at(&self, params: &lsp::TextDocumentPositionParams) -> Option<(File, u32)> {
         let file = self.source(&params.text_document.uri)?;
         Some((file, self.offset(file, params.position)))
+    }
+
+    /// The source files read for their tags: open ones and those scanned from disk.
+    fn source_files(&self) -> Vec<File> {
+        self.files.sources.values().map(|doc| doc.file).collect()
+    }
+
+    /// A link to a definition for hover Markdown: its URI with the line (`#L12`), which
+    /// editors open at that line.
+    fn link(&self, file: File, span: polic_diagnostics::Span) -> Option<String> {
+        let line = self.range(file, span).start.line + 1;
+        Some(format!("{}#L{line}", self.uri(file).0.as_str()))
+    }
+
+    /// The symbol at a position of a policy file or of a tag in a source file, with the
+    /// span of its name there.
+    fn symbol_at(
+        &self,
+        params: &lsp::TextDocumentPositionParams,
+    ) -> Option<(File, Symbol, polic_diagnostics::Span)> {
+        if let Some((file, offset)) = self.source_at(params) {
+            let (symbol, span) = polic_ide::tag_symbol(&self.db, file, offset)?;
+            return Some((file, symbol, span));
+        }
+        let (file, offset) = self.at(params)?;
+        let occurrence = polic_ide::file_index(&self.db, self.workspace, file)
+            .at(offset)?
+            .clone();
+        Some((file, occurrence.symbol, occurrence.span))
     }
 
     /// The file and byte offset of a text document position.
@@ -134,14 +168,18 @@ impl Snapshot {
 
 pub fn hover(s: &Snapshot, params: lsp::HoverParams) -> Option<Hover> {
     let position = &params.text_document_position_params;
+    let link = |file, span| s.link(file, span);
     let (file, hover) = match s.source_at(position) {
         Some((file, offset)) => (
             file,
-            polic_ide::tag_hover(&s.db, s.workspace, file, offset, s.source_app(file))?,
+            polic_ide::tag_hover(&s.db, s.workspace, file, offset, s.source_app(file), &link)?,
         ),
         None => {
             let (file, offset) = s.at(position)?;
-            (file, polic_ide::hover(&s.db, s.workspace, file, offset)?)
+            (
+                file,
+                polic_ide::hover(&s.db, s.workspace, file, offset, &link)?,
+            )
         }
     };
     Some(Hover {
@@ -167,14 +205,15 @@ pub fn definition(s: &Snapshot, params: lsp::DefinitionParams) -> Option<lsp::De
     ))
 }
 
+/// References in the policy and in the tags of source files, from either.
 pub fn references(s: &Snapshot, params: lsp::ReferenceParams) -> Option<Vec<Location>> {
-    let (file, offset) = s.at(&params.text_document_position_params)?;
-    let found = polic_ide::references(
+    let (_, symbol, _) = s.symbol_at(&params.text_document_position_params)?;
+    let found = polic_ide::symbol_references(
         &s.db,
         s.workspace,
-        file,
-        offset,
+        &symbol,
         params.context.include_declaration,
+        &s.source_files(),
     );
     Some(
         found
@@ -188,28 +227,87 @@ pub fn prepare_rename(
     s: &Snapshot,
     params: lsp::TextDocumentPositionParams,
 ) -> Result<Option<PrepareRenameResult>> {
-    let Some((file, offset)) = s.at(&params) else {
-        return Ok(None);
+    let Some((file, symbol, span)) = s.symbol_at(&params) else {
+        return Err(Error::invalid_params("there is no name here to rename"));
     };
-    match polic_ide::prepare_rename(&s.db, s.workspace, file, offset) {
-        Ok((span, placeholder)) => Ok(Some(PrepareRenameResult::PrepareRenamePlaceholder(
-            PrepareRenamePlaceholder {
-                range: s.range(file, span),
-                placeholder,
-            },
-        ))),
-        Err(error) => Err(Error::invalid_params(error.0)),
-    }
+    polic_ide::check_renamable(&s.db, s.workspace, &symbol)
+        .map_err(|error| Error::invalid_params(error.0))?;
+    Ok(Some(PrepareRenameResult::PrepareRenamePlaceholder(
+        PrepareRenamePlaceholder {
+            range: s.range(file, span),
+            placeholder: file.text(&s.db)[span.range()].to_string(),
+        },
+    )))
 }
 
 pub fn rename(s: &Snapshot, params: lsp::RenameParams) -> Result<Option<WorkspaceEdit>> {
-    let Some((file, offset)) = s.at(&params.text_document_position_params) else {
-        return Ok(None);
+    let Some((_, symbol, _)) = s.symbol_at(&params.text_document_position_params) else {
+        return Err(Error::invalid_params("there is no name here to rename"));
     };
-    match polic_ide::rename(&s.db, s.workspace, file, offset, &params.new_name) {
-        Ok(edits) => Ok(Some(s.workspace_edit(edits))),
-        Err(error) => Err(Error::invalid_params(error.0)),
-    }
+    let edits = polic_ide::rename_symbol(
+        &s.db,
+        s.workspace,
+        &symbol,
+        &params.new_name,
+        &s.source_files(),
+    )
+    .map_err(|error| Error::invalid_params(error.0))?;
+    Ok(Some(s.workspace_edit(edits)))
+}
+
+/// `textDocument/documentHighlight`: the symbol's occurrences in this file, its
+/// definition as a write and its uses as reads.
+pub fn document_highlights(
+    s: &Snapshot,
+    params: lsp::DocumentHighlightParams,
+) -> Option<Vec<lsp::DocumentHighlight>> {
+    let (file, offset) = s.at(&params.text_document_position_params)?;
+    Some(
+        polic_ide::document_highlights(&s.db, s.workspace, file, offset)
+            .into_iter()
+            .map(|(span, def)| lsp::DocumentHighlight {
+                range: s.range(file, span),
+                kind: Some(if def {
+                    lsp::DocumentHighlightKind::Write
+                } else {
+                    lsp::DocumentHighlightKind::Read
+                }),
+            })
+            .collect(),
+    )
+}
+
+/// `textDocument/selectionRange`: for each position, the syntax nodes around it, innermost
+/// first, as a chain of parents.
+pub fn selection_ranges(
+    s: &Snapshot,
+    params: lsp::SelectionRangeParams,
+) -> Option<Vec<lsp::SelectionRange>> {
+    let file = s.file(&params.text_document.uri)?;
+    Some(
+        params
+            .positions
+            .into_iter()
+            .map(|position| {
+                let offset = s.offset(file, position);
+                let spans = polic_ide::selection_ranges(&s.db, file, offset);
+                let mut chain: Option<lsp::SelectionRange> = None;
+                for span in spans.into_iter().rev() {
+                    chain = Some(lsp::SelectionRange {
+                        range: s.range(file, span),
+                        parent: chain.map(Box::new),
+                    });
+                }
+                chain.unwrap_or(lsp::SelectionRange {
+                    range: lsp::Range {
+                        start: position,
+                        end: position,
+                    },
+                    parent: None,
+                })
+            })
+            .collect(),
+    )
 }
 
 fn symbol_kind(symbol: &Symbol) -> SymbolKind {
@@ -334,9 +432,15 @@ pub fn completion(s: &Snapshot, params: lsp::CompletionParams) -> Option<Complet
                 .as_ref()
                 .and_then(|c| c.trigger_character.as_deref())
                 == Some(" ");
-            let (file, offset) = s.at(position).filter(|_| !by_space)?;
+            let (file, offset) = s.at(position)?;
             let completions =
                 polic_ide::completions(&s.db, s.workspace, file, offset, COMPLETION_LIMIT);
+            // A space triggers completion for tags in source files, and in a policy only
+            // for a clause title being typed (`nist80053#account manag`).
+            let in_title = file.text(&s.db)[completions.replace.range()].contains(' ');
+            if by_space && !in_title {
+                return None;
+            }
             (file, completions)
         }
     };
@@ -346,6 +450,11 @@ pub fn completion(s: &Snapshot, params: lsp::CompletionParams) -> Option<Complet
         .into_iter()
         .enumerate()
         .map(|(i, item)| lsp::CompletionItem {
+            filter_text: item
+                .detail
+                .as_ref()
+                .filter(|_| item.kind == CompletionKind::Clause)
+                .map(|title| format!("{} {title}", item.label)),
             kind: Some(completion_kind(item.kind)),
             detail: item.detail,
             tags: item
@@ -353,6 +462,7 @@ pub fn completion(s: &Snapshot, params: lsp::CompletionParams) -> Option<Complet
                 .then(|| vec![lsp::CompletionItemTag::Deprecated]),
             // The server's order (best match first, clauses in the standard's order).
             sort_text: Some(format!("{i:04}")),
+            // Clauses match by title too: the client filters on both.
             text_edit: Some(lsp::CompletionItemTextEdit::TextEdit(TextEdit {
                 range,
                 new_text: item.insert,
@@ -490,16 +600,33 @@ pub fn code_lenses(s: &Snapshot, params: lsp::CodeLensParams) -> Option<Vec<Code
     Some(
         polic_ide::code_lenses(&s.db, s.workspace, file)
             .into_iter()
-            .map(|lens| CodeLens {
-                range: s.range(file, lens.span),
-                // An informational lens: it names no client command to run.
-                command: Some(Command {
-                    title: lens.title,
-                    tooltip: None,
-                    command: String::new(),
-                    arguments: None,
-                }),
-                data: None,
+            .map(|lens| {
+                let range = s.range(file, lens.span);
+                let locations: Vec<Location> = lens
+                    .locations
+                    .iter()
+                    .map(|at| s.location(at.file, at.span))
+                    .collect();
+                // Clicking shows the locations in a peek, as `editor.action.showReferences`
+                // takes them (a client command converts them for VS Code); a lens with
+                // nothing to show stays informational.
+                let command = if locations.is_empty() {
+                    String::new()
+                } else {
+                    SHOW_REFERENCES.to_string()
+                };
+                let arguments = (!locations.is_empty())
+                    .then(|| vec![json!(s.uri(file)), json!(range.start), json!(locations)]);
+                CodeLens {
+                    range,
+                    command: Some(Command {
+                        title: lens.title,
+                        tooltip: None,
+                        command,
+                        arguments,
+                    }),
+                    data: None,
+                }
             })
             .collect(),
     )

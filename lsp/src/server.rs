@@ -16,7 +16,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use polic_syntax::ast::Date;
 use serde_json::json;
 use tower_lsp_server::gen_lsp_types::{
     self as lsp, ChangeNotifications, CodeActionKind, CodeActionOptions, CodeActionProvider,
@@ -59,8 +58,10 @@ type Published = BTreeMap<String, (Option<i32>, Vec<lsp::Diagnostic>)>;
 /// A workspace folder as read from disk.
 struct Root {
     path: PathBuf,
-    files: Vec<(PathBuf, String)>,
+    files: state::Scanned,
     source_apps: Vec<polic_tags::settings::Spec>,
+    /// The files with tags under `source_apps`' directories.
+    sources: Vec<(PathBuf, String)>,
 }
 
 /// Publishes a document's diagnostics unless exactly these were sent for its version.
@@ -91,13 +92,7 @@ impl Drop for CancelOnDrop {
     }
 }
 
-/// Today's date (UTC), which waivers are judged against.
-fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_days_since_epoch(seconds.div_euclid(86_400))
-}
+use polic_project::today;
 
 fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
@@ -155,14 +150,30 @@ impl Backend {
     /// one is logged, and read as none).
     fn read_root(&self, path: PathBuf) -> Root {
         let files = state::scan(&path);
-        let source_apps = polic_tags::settings::read(&path).unwrap_or_else(|message| {
+        let mut source_apps = polic_tags::settings::read(&path).unwrap_or_else(|message| {
             self.log_error(format!("polic: {message}"));
             Vec::new()
         });
+        // The workspace is untrusted: its polic.toml may not send the scan outside it.
+        if let Ok(root) = polic_project::Root::at(&path, false) {
+            source_apps.retain(|spec| match root.confine(&spec.dir) {
+                Err(polic_project::root::Refused::Outside(canonical)) => {
+                    self.log_error(format!(
+                        "polic: source directory `{}` in polic.toml is outside the workspace (`{}`); it is not scanned",
+                        spec.dir.display(),
+                        root.display(&canonical)
+                    ));
+                    false
+                }
+                _ => true,
+            });
+        }
+        let sources = state::scan_sources(&source_apps);
         Root {
             path,
             files,
             source_apps,
+            sources,
         }
     }
 
@@ -392,7 +403,7 @@ impl LanguageServer for Backend {
             state.watch_files = watch_files;
             state.config = Arc::new(config);
             for root in scanned {
-                state.add_root(root.path, root.files, root.source_apps);
+                state.add_root(root.path, root.files, root.source_apps, root.sources);
             }
         }
         let capabilities = ServerCapabilities {
@@ -413,6 +424,8 @@ impl LanguageServer for Backend {
             document_range_formatting_provider: Some(true.into()),
             definition_provider: Some(true.into()),
             references_provider: Some(true.into()),
+            document_highlight_provider: Some(true.into()),
+            selection_range_provider: Some(lsp::SelectionRangeProvider::Bool(true)),
             document_symbol_provider: Some(true.into()),
             workspace_symbol_provider: Some(true.into()),
             rename_provider: Some(lsp::RenameProvider::RenameOptions(RenameOptions {
@@ -466,22 +479,36 @@ impl LanguageServer for Backend {
     }
 
     async fn initialized(&self, _: lsp::InitializedParams) {
-        if self.lock().watch_files {
+        let (watch_files, source_dirs) = {
+            let state = self.lock();
+            let dirs: BTreeSet<String> = state
+                .files
+                .source_apps
+                .iter()
+                .map(|spec| spec.dir.to_string_lossy().into_owned())
+                .collect();
+            (state.watch_files, dirs)
+        };
+        if watch_files {
             let client = self.client.clone();
+            // Policy files anywhere, and every file under the configured sources (for their
+            // tags), as absolute globs.
+            let mut watchers = vec![json!({ "globPattern": "**/*.polic" })];
+            watchers.extend(source_dirs.iter().map(
+                |dir| json!({ "globPattern": format!("{}/**/*", dir.trim_end_matches('/')) }),
+            ));
             // A request to the client: awaited in its own task, never inline.
             tokio::spawn(async move {
                 let watch = Registration {
                     id: "polic-watch".to_string(),
                     method: "workspace/didChangeWatchedFiles".to_string(),
-                    register_options: Some(
-                        json!({ "watchers": [{ "globPattern": "**/*.polic" }] }),
-                    ),
+                    register_options: Some(json!({ "watchers": watchers })),
                 };
                 if let Err(error) = client.register_capability(vec![watch]).await {
                     client
                         .log_message(
                             MessageType::Warning,
-                            format!("polic: cannot watch *.polic files: {}", error.message),
+                            format!("polic: cannot watch files: {}", error.message),
                         )
                         .await;
                 }
@@ -524,22 +551,33 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_watched_files(&self, params: lsp::DidChangeWatchedFilesParams) {
-        let changes: Vec<(PathBuf, Option<String>)> = params
+        let paths: Vec<(PathBuf, bool)> = params
             .changes
             .iter()
             .filter_map(|event| {
                 let path = PathBuf::from(convert::uri_to_path(event.uri.0.as_str())?);
-                if path.extension().is_none_or(|e| e != "polic") {
-                    return None;
-                }
-                let text = match event.kind {
-                    lsp::FileChangeType::Deleted => None,
-                    _ => state::read(&path),
-                };
-                Some((path, text))
+                Some((path, event.kind == lsp::FileChangeType::Deleted))
             })
             .collect();
-        self.update("didChangeWatchedFiles", |state| state.disk_changed(changes));
+        let (policy, other): (Vec<_>, Vec<_>) = paths
+            .into_iter()
+            .partition(|(path, _)| path.extension().is_some_and(|e| e == "polic"));
+        let changes: Vec<(PathBuf, Option<String>)> = policy
+            .into_iter()
+            .map(|(path, deleted)| {
+                let text = if deleted { None } else { state::read(&path) };
+                (path, text)
+            })
+            .collect();
+        // Other files matter for their tags, under the configured sources only: their
+        // directories are walked again (as `check --sources` would), before the lock.
+        let other: Vec<PathBuf> = other.into_iter().map(|(path, _)| path).collect();
+        let specs = self.lock().source_specs_of(&other);
+        let rescanned = state::scan_sources(&specs);
+        self.update("didChangeWatchedFiles", |state| {
+            state.disk_changed(changes);
+            state.sources_rescanned(&specs, rescanned);
+        });
     }
 
     async fn did_change_workspace_folders(&self, params: lsp::DidChangeWorkspaceFoldersParams) {
@@ -559,7 +597,7 @@ impl LanguageServer for Backend {
                 state.remove_root(root);
             }
             for root in added {
-                state.add_root(root.path, root.files, root.source_apps);
+                state.add_root(root.path, root.files, root.source_apps, root.sources);
             }
         });
     }
@@ -594,6 +632,26 @@ impl LanguageServer for Backend {
     async fn rename(&self, params: lsp::RenameParams) -> Result<Option<lsp::WorkspaceEdit>> {
         self.run("rename", move |s| handlers::rename(s, params))
             .await?
+    }
+
+    async fn document_highlight(
+        &self,
+        params: lsp::DocumentHighlightParams,
+    ) -> Result<Option<Vec<lsp::DocumentHighlight>>> {
+        self.run("documentHighlight", move |s| {
+            handlers::document_highlights(s, params)
+        })
+        .await
+    }
+
+    async fn selection_range(
+        &self,
+        params: lsp::SelectionRangeParams,
+    ) -> Result<Option<Vec<lsp::SelectionRange>>> {
+        self.run("selectionRange", move |s| {
+            handlers::selection_ranges(s, params)
+        })
+        .await
     }
 
     async fn document_symbol(

@@ -46,6 +46,8 @@ pub struct Files {
     pub source_apps: Vec<polic_tags::settings::Spec>,
     /// Standard-library modules by name.
     pub stdlib: BTreeMap<String, File>,
+    /// What reading the workspace folders' files found: files not UTF-8 or unreadable.
+    pub problems: Vec<polic_diagnostics::Diagnostic>,
 }
 
 /// A consistent view for one request: a clone of the database handle and what it needs to
@@ -160,6 +162,7 @@ impl State {
                 sources: BTreeMap::new(),
                 source_apps: Vec::new(),
                 stdlib,
+                problems: Vec::new(),
             }),
             roots: Vec::new(),
             encoding: Encoding::Utf16,
@@ -281,7 +284,8 @@ impl State {
     }
 
     /// The editor closed a document: the disk's text takes over again, or, for a file not
-    /// on disk under a workspace folder, it leaves the workspace.
+    /// on disk under a workspace folder, it leaves the workspace. A source file under the
+    /// configured sources goes back to its text on disk, when that has tags.
     pub fn close(&mut self, uri: &Uri, on_disk: Option<String>) {
         let path = path_of(uri.0.as_str());
         if Arc::make_mut(&mut self.files)
@@ -289,6 +293,10 @@ impl State {
             .remove(&path)
             .is_some()
         {
+            if self.in_sources(Path::new(&path)) {
+                let text = on_disk.filter(|text| polic_tags::scan::mentions_tags(text.as_bytes()));
+                self.source_changed(Path::new(&path), text);
+            }
             return;
         }
         match on_disk {
@@ -331,6 +339,71 @@ impl State {
         }
     }
 
+    /// Whether a path is under a directory the settings name as sources.
+    pub fn in_sources(&self, path: &Path) -> bool {
+        self.files
+            .source_apps
+            .iter()
+            .any(|spec| path.starts_with(&spec.dir))
+    }
+
+    /// The source directories holding any of `paths`: what a change on disk rescans.
+    pub fn source_specs_of(&self, paths: &[PathBuf]) -> Vec<polic_tags::settings::Spec> {
+        let mut specs: Vec<polic_tags::settings::Spec> = Vec::new();
+        for spec in &self.files.source_apps {
+            if paths.iter().any(|path| path.starts_with(&spec.dir))
+                && !specs.iter().any(|s| s.dir == spec.dir)
+            {
+                specs.push(spec.clone());
+            }
+        }
+        specs
+    }
+
+    /// Replaces what is known of the files under the rescanned source directories (open
+    /// documents keep the editor's text) with what the scan found there.
+    pub fn sources_rescanned(
+        &mut self,
+        specs: &[polic_tags::settings::Spec],
+        found: Vec<(PathBuf, String)>,
+    ) {
+        Arc::make_mut(&mut self.files).sources.retain(|path, doc| {
+            doc.version.is_some()
+                || !specs
+                    .iter()
+                    .any(|spec| Path::new(path).starts_with(&spec.dir))
+        });
+        for (path, text) in found {
+            self.source_changed(&path, Some(text));
+        }
+    }
+
+    /// A source file changed on disk: its tags as read now (`None`: deleted, or no tags
+    /// left). An open document keeps the editor's text.
+    pub fn source_changed(&mut self, path: &Path, text: Option<String>) {
+        let key = path.to_string_lossy().into_owned();
+        let existing = self.files.sources.get(&key);
+        if existing.is_some_and(|doc| doc.version.is_some()) {
+            return;
+        }
+        match (existing.map(|doc| doc.file), text) {
+            (Some(file), Some(text)) => self.set_text(file, text),
+            (None, Some(text)) => {
+                let file = File::new(&self.db, key.clone(), text.into(), Origin::Workspace);
+                let doc = Doc {
+                    file,
+                    uri: convert::path_to_uri(&key),
+                    version: None,
+                };
+                Arc::make_mut(&mut self.files).sources.insert(key, doc);
+            }
+            (Some(_), None) => {
+                Arc::make_mut(&mut self.files).sources.remove(&key);
+            }
+            (None, None) => {}
+        }
+    }
+
     fn in_roots(&self, path: &str) -> bool {
         self.roots
             .iter()
@@ -340,15 +413,20 @@ impl State {
     pub fn add_root(
         &mut self,
         root: PathBuf,
-        files: Vec<(PathBuf, String)>,
+        scanned: Scanned,
         source_apps: Vec<polic_tags::settings::Spec>,
+        sources: Vec<(PathBuf, String)>,
     ) {
-        Arc::make_mut(&mut self.files)
-            .source_apps
-            .extend(source_apps);
+        let files = Arc::make_mut(&mut self.files);
+        files.source_apps.extend(source_apps);
+        files.problems.extend(scanned.problems);
+        for (path, text) in sources {
+            self.source_changed(&path, Some(text));
+        }
         self.roots.push(root);
         self.disk_changed(
-            files
+            scanned
+                .files
                 .into_iter()
                 .map(|(path, text)| (path, Some(text)))
                 .collect(),
@@ -358,9 +436,11 @@ impl State {
     /// Forgets a workspace folder's files, except open documents.
     pub fn remove_root(&mut self, root: &Path) {
         self.roots.retain(|r| r != root);
-        Arc::make_mut(&mut self.files)
-            .source_apps
-            .retain(|spec| !spec.dir.starts_with(root));
+        let files = Arc::make_mut(&mut self.files);
+        files.source_apps.retain(|spec| !spec.dir.starts_with(root));
+        files
+            .problems
+            .retain(|p| !Path::new(&p.primary.at.file).starts_with(root));
         let gone: Vec<String> = self
             .files
             .docs
@@ -373,39 +453,129 @@ impl State {
         for path in gone {
             self.remove(&path);
         }
+        Arc::make_mut(&mut self.files)
+            .sources
+            .retain(|path, doc| doc.version.is_some() || !Path::new(path).starts_with(root));
         self.sync_members();
     }
 }
 
-/// Every `*.polic` file under a folder with its text, skipping hidden directories and
-/// build output (as `polic check` does), in sorted order.
-pub fn scan(root: &Path) -> Vec<(PathBuf, String)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            if path.is_dir() {
-                if !name.starts_with('.') && name != "target" && name != "node_modules" {
-                    stack.push(path);
-                }
-            } else if name.ends_with(".polic")
-                && let Some(text) = read(&path)
-            {
-                out.push((path, text));
+/// The files with tags under the directories the settings name as sources (in parallel,
+/// as `polic check --sources` walks them), with their text, by absolute path.
+pub fn scan_sources(specs: &[polic_tags::settings::Spec]) -> Vec<(PathBuf, String)> {
+    specs
+        .iter()
+        .flat_map(|spec| {
+            // Paths come back relative to the directory walked.
+            polic_tags::walk(&spec.dir)
+                .files
+                .into_iter()
+                .map(|scanned| (spec.dir.join(scanned.path), scanned.text))
+        })
+        .collect()
+}
+
+/// A workspace folder's policy files, found and read as `polic check` does (see
+/// polic-project: `.gitignore` respected, symbolic links kept inside the folder, each
+/// file once, only regular files of at most 16 MiB), and what could not be read.
+#[derive(Debug, Default)]
+pub struct Scanned {
+    pub files: Vec<(PathBuf, String)>,
+    /// Diagnostics for files that cannot be used (not UTF-8, unreadable), by the path
+    /// the files are known by: each such file is in `files` with an empty text, so that
+    /// the diagnostic has a document to be shown in.
+    pub problems: Vec<polic_diagnostics::Diagnostic>,
+}
+
+pub fn scan(root: &Path) -> Scanned {
+    let mut scanned = Scanned::default();
+    let Ok(discovered) = polic_project::discover(&[root.to_path_buf()], Default::default()) else {
+        // No policy files in the folder, or it is gone: nothing to check.
+        return scanned;
+    };
+    // Paths as the client names them: under the folder as it gave it.
+    let key = |shown: &str| root.join(shown);
+    for problem in discovered.problems {
+        let path = key(&problem.primary.at.file);
+        scanned.files.push((path.clone(), String::new()));
+        scanned
+            .problems
+            .push(in_file(problem, &path.to_string_lossy()));
+    }
+    for file in discovered.files {
+        let path = key(&file.shown);
+        match polic_project::read_source(&file.path) {
+            Ok(source) => scanned.files.push((path, source.text)),
+            Err(error) => {
+                scanned.files.push((path.clone(), String::new()));
+                let shown = path.to_string_lossy();
+                let diagnostic = match error {
+                    polic_project::ReadError::NotUtf8 { .. } => polic_diagnostics::Diagnostic::new(
+                        polic_diagnostics::Code::InvalidUtf8,
+                        "file is not valid UTF-8",
+                        whole(&shown),
+                    )
+                    .with_help("save the file as UTF-8"),
+                    error => polic_diagnostics::Diagnostic::new(
+                        polic_diagnostics::Code::UnreadableFile,
+                        format!("cannot read `{}`: {}", file.shown, error.reason()),
+                        whole(&shown),
+                    ),
+                };
+                scanned.problems.push(diagnostic);
             }
         }
     }
-    out.sort();
-    out
+    scanned.files.sort();
+    scanned
 }
 
-/// A file's text, if it can be read as UTF-8.
+fn whole(path: &str) -> polic_diagnostics::Located {
+    polic_diagnostics::Located {
+        file: path.to_string(),
+        span: polic_diagnostics::Span::default(),
+    }
+}
+
+fn in_file(diagnostic: polic_diagnostics::Diagnostic, path: &str) -> polic_diagnostics::Diagnostic {
+    diagnostic.map_locations(|_| whole(path))
+}
+
+/// A policy file's text, if it is a regular file of at most 16 MiB in UTF-8 (a
+/// byte-order mark dropped).
 pub fn read(path: &Path) -> Option<String> {
-    std::fs::read_to_string(path).ok()
+    polic_project::read_source(path)
+        .ok()
+        .map(|source| source.text)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_file_that_is_not_utf8_is_a_diagnostic_and_link_loops_end() {
+        let root = std::env::temp_dir().join(format!("polic-lsp-scan-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("temp dir");
+        std::fs::write(root.join("policy.polic"), "// fine\n").expect("write");
+        std::fs::write(root.join("latin1.polic"), b"// caf\xe9\n").expect("write");
+        std::os::unix::fs::symlink(".", root.join("x")).expect("symlink");
+        std::os::unix::fs::symlink(".", root.join("y")).expect("symlink");
+        let scanned = super::scan(&root);
+        let paths: Vec<_> = scanned.files.iter().map(|(p, _)| p.clone()).collect();
+        assert_eq!(
+            paths,
+            [root.join("latin1.polic"), root.join("policy.polic")]
+        );
+        let messages: Vec<&str> = scanned
+            .problems
+            .iter()
+            .map(|p| p.message.as_str())
+            .collect();
+        assert_eq!(messages, ["file is not valid UTF-8"]);
+        assert_eq!(
+            scanned.problems[0].primary.at.file,
+            root.join("latin1.polic").to_string_lossy()
+        );
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

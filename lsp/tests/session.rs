@@ -27,7 +27,10 @@ fn hover_text(session: &Session, response: &Value) -> String {
     format!(
         "range: {}\n\n{}",
         session.show(&result["range"]).replace('\n', " "),
-        result["contents"]["value"].as_str().unwrap_or("(no hover)")
+        result["contents"]["value"]
+            .as_str()
+            .unwrap_or("(no hover)")
+            .replace(&session.root_uri(), "file:///$ROOT")
     )
 }
 
@@ -658,5 +661,108 @@ async fn tags_in_source_files_trace_navigate_complete_and_report() {
         labels(&completion),
         ["implements", "tests", "begin", "file", "end"]
     );
+    session.shutdown().await;
+}
+
+const UNOPENED: &str = "# polic: implements tls\ndef serve():\n    pass\n\n# polic: tests tsl\n";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn tags_in_unopened_files_are_reported_referenced_renamed_and_watched() {
+    let mut files = FILES.to_vec();
+    files.extend([
+        ("src/unopened.py", UNOPENED),
+        ("polic.toml", "sources = [\"shop=src\"]\n"),
+    ]);
+    let mut session = Session::start_outside("unopened", &files, options()).await;
+    // Scanned at startup: the misspelt tag reaches the Problems panel unopened.
+    let diagnostics = session.diagnostics("src/unopened.py", None).await;
+    assert_snapshot!("unopened_tag_diagnostics", session.show(&diagnostics));
+
+    // References from the control's definition list the tag; rename edits it.
+    session.open("controls.polic").await;
+    let references = session
+        .request(
+            "textDocument/references",
+            json!({
+                "textDocument": {"uri": session.uri("controls.polic")},
+                "position": session.position("controls.polic", "control tls", 9),
+                "context": {"includeDeclaration": false}
+            }),
+        )
+        .await;
+    let uris: Vec<String> = references["result"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|l| session.show(&l["uri"]))
+        .collect();
+    assert!(
+        uris.contains(&"\"file:///$ROOT/src/unopened.py\"".to_string()),
+        "{uris:?}"
+    );
+    let mut params = session.at("controls.polic", "control tls", 9);
+    params["newName"] = json!("tls-everywhere");
+    let rename = session.request("textDocument/rename", params).await;
+    let edited: Vec<&Value> = rename["result"]["documentChanges"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|change| {
+            change["textDocument"]["uri"]
+                .as_str()
+                .is_some_and(|uri| uri.ends_with("src/unopened.py"))
+        })
+        .collect();
+    assert_snapshot!("rename_in_unopened_tag", session.show(&json!(edited)));
+
+    // The lens's command shows the apps, as editor.action.showReferences takes them.
+    let lenses = session
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": session.uri("controls.polic")}}),
+        )
+        .await;
+    assert_snapshot!("lens_commands", session.show(&lenses["result"][0]));
+
+    // Highlights: the definition is a write, uses are reads; selection ranges nest.
+    let highlights = session
+        .request(
+            "textDocument/documentHighlight",
+            session.at("controls.polic", "control tls", 9),
+        )
+        .await;
+    assert_snapshot!("document_highlights", session.show(&highlights["result"]));
+    let selection = session
+        .request(
+            "textDocument/selectionRange",
+            json!({
+                "textDocument": {"uri": session.uri("controls.polic")},
+                "positions": [session.position("controls.polic", "control tls", 9)]
+            }),
+        )
+        .await;
+    let mut depth = 0;
+    let mut range = &selection["result"][0];
+    while range.is_object() {
+        depth += 1;
+        range = &range["parent"];
+    }
+    assert!(depth >= 3, "{selection}");
+
+    // A fix on disk, reported by the watcher, clears the diagnostic.
+    let path = session.root.join("src/unopened.py");
+    std::fs::write(&path, UNOPENED.replace("tsl", "tls")).expect("write");
+    session
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": session.uri("src/unopened.py"), "type": 2}]}),
+        )
+        .await;
+    loop {
+        let diagnostics = session.diagnostics("src/unopened.py", None).await;
+        if diagnostics == json!([]) {
+            break;
+        }
+    }
     session.shutdown().await;
 }

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use polic_syntax::ast::Date;
 
 use crate::compile::{self, Color};
-use crate::exit;
+use crate::{exit, inputs};
 
 #[derive(clap::Args)]
 pub struct BuildArgs {
@@ -21,18 +21,25 @@ pub struct BuildArgs {
     today: Option<Date>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// List the policy's warnings on stderr, not only their count.
+    #[arg(long)]
+    verbose: bool,
 }
 
 pub fn run(args: BuildArgs) -> u8 {
-    let compiled = match compile::compile_clean(
+    let compiled = match inputs::compile_policy(
         &args.paths,
         args.today.unwrap_or_else(compile::today),
         args.color,
+        args.verbose,
         &[],
     ) {
         Ok(compiled) => compiled,
         Err(code) => return code,
     };
+    if let Err(code) = compile::refuse_errors(&compiled) {
+        return code;
+    }
     let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
     let mut json = match serde_json::to_string_pretty(rules) {
         Ok(json) => json,

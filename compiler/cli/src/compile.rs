@@ -36,13 +36,7 @@ pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
 }
 
-/// Today's date in UTC: the default for `--today` and `--at`.
-pub fn today() -> Date {
-    let seconds = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    Date::from_days_since_epoch(seconds.div_euclid(86_400))
-}
+pub use polic_project::today;
 
 /// Checked sources: the database, the workspace, what was reported, and the texts to show it.
 pub struct Compiled {
@@ -110,7 +104,7 @@ pub fn report_to_stderr(diagnostics: &[Diagnostic], texts: &Texts, color: Color,
 /// Reads and checks the `.polic` files under `paths`. `Err` carries the exit code after
 /// the problem was reported (a path that does not exist, no policy files).
 pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
-    let loaded = load::load(paths).map_err(|error| {
+    let loaded = polic_project::load(paths, load::options()).map_err(|error| {
         eprintln!("error: {error}");
         exit::USAGE
     })?;
@@ -125,13 +119,19 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
     let workspace = db.workspace(files, today);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     polic_sema::parallel::prefetch(&db, workspace, threads);
-    let mut diagnostics = loaded.problems.clone();
-    diagnostics.extend(polic_sema::check(&db, workspace));
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let diagnostics = polic_project::merge(&loaded.problems, polic_sema::check(&db, workspace));
     let mut texts = Texts::new(loaded.files);
     texts.extend(loaded.problem_texts);
-    for module in polic_stdlib::MODULES {
-        texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
+    // Only the modules the workspace imports were checked: JUnit lists each text as a case.
+    for &file in polic_sema::index::files_in_scope(&db, workspace) {
+        let module = file
+            .path(&db)
+            .strip_prefix("<stdlib>/")
+            .and_then(|name| name.strip_suffix(".polic"))
+            .and_then(polic_stdlib::module);
+        if let Some(module) = module {
+            texts.insert(module.path(), std::borrow::Cow::Borrowed(module.text));
+        }
     }
     Ok(Compiled {
         db,
@@ -175,33 +175,21 @@ pub fn compile_clean(
     if compiled.io_error {
         return Err(exit::USAGE);
     }
+    refuse_errors(&compiled)?;
+    Ok(compiled)
+}
+
+/// For commands that cannot go on from a policy with errors (they were shown already).
+pub fn refuse_errors(compiled: &Compiled) -> Result<(), u8> {
     if compiled.errors() > 0 {
         eprintln!("error: the policy has errors; fix them first (`polic check` lists them)");
         return Err(exit::FAILED);
     }
-    Ok(compiled)
+    Ok(())
 }
 
-/// Writes a file without ever leaving it half-written: to a temporary file beside it, then
-/// renamed over it. A file that existed keeps its permissions.
+/// Writes a file without ever leaving it half-written, through a symbolic link, keeping
+/// its mode, owner and hard links (see `polic_project::write`).
 pub fn write_atomically(path: &std::path::Path, contents: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temporary = dir.join(format!(".{name}.polic-tmp-{}", std::process::id()));
-    std::fs::write(&temporary, contents)?;
-    let permissions = match std::fs::metadata(path) {
-        Ok(metadata) => std::fs::set_permissions(&temporary, metadata.permissions()),
-        Err(_) => Ok(()),
-    };
-    permissions
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .inspect_err(|_| {
-            let _ = std::fs::remove_file(&temporary);
-        })
+    polic_project::write(path, contents)
 }

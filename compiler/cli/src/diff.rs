@@ -4,6 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use polic_ruleset::RuleSet;
+use polic_syntax::ast::Date;
 
 use crate::compile::{self, Color};
 use crate::exit;
@@ -22,21 +23,20 @@ pub struct DiffArgs {
     new: PathBuf,
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
+    /// The date waivers in sources are judged against (YYYY-MM-DD); default today (UTC).
+    #[arg(long, visible_alias = "at", value_parser = compile::parse_date)]
+    today: Option<Date>,
 }
 
-fn load(path: &PathBuf) -> Result<RuleSet, u8> {
+fn load(path: &PathBuf, today: Date) -> Result<RuleSet, u8> {
     let is_rule_set = path.extension().is_some_and(|e| e == "json");
     let rules = if is_rule_set { Some(path) } else { None };
-    crate::eval::load_rules(
-        std::slice::from_ref(path),
-        rules,
-        compile::today(),
-        Color::Auto,
-    )
+    crate::inputs::load_rules(std::slice::from_ref(path), rules, today, Color::Auto)
 }
 
 pub fn run(args: DiffArgs) -> u8 {
-    let (old, new) = match (load(&args.old), load(&args.new)) {
+    let today = args.today.unwrap_or_else(compile::today);
+    let (old, new) = match (load(&args.old, today), load(&args.new, today)) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(code), _) | (_, Err(code)) => return code,
     };

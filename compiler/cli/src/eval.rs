@@ -5,14 +5,12 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-use polic_diagnostics::Code;
-use polic_ruleset::RuleSet;
 use polic_ruleset::eval::{self, Options};
-use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun, Subject};
-use polic_syntax::ast::Date;
+use polic_ruleset::evidence::Subject;
 
-use crate::compile::{self, Color};
+use crate::compile::Color;
 use crate::exit;
+use crate::inputs::{self, EvidenceArgs};
 use crate::sources::{self, SourcesArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -22,6 +20,9 @@ pub enum EvalFormat {
     Markdown,
     Junit,
     Sarif,
+    /// GitHub Actions workflow annotations at each open obligation, and the Markdown
+    /// report appended to `$GITHUB_STEP_SUMMARY` when it is set.
+    Github,
 }
 
 #[derive(clap::Args)]
@@ -32,15 +33,8 @@ pub struct EvalArgs {
     /// A rule set written by `polic build`, instead of sources.
     #[arg(long)]
     rules: Option<PathBuf>,
-    /// Evidence as JSON lines (repeatable).
-    #[arg(long, value_name = "FILE")]
-    evidence: Vec<PathBuf>,
-    /// A SARIF 2.1.0 log from a scanner run over one app, as APP=FILE (repeatable).
-    #[arg(long, value_name = "APP=FILE")]
-    sarif: Vec<String>,
-    /// The date to evaluate at (YYYY-MM-DD); default today (UTC).
-    #[arg(long, value_parser = compile::parse_date)]
-    at: Option<Date>,
+    #[command(flatten)]
+    inputs: EvidenceArgs,
     /// Only these apps (repeatable); default all.
     #[arg(long, value_name = "NAME")]
     app: Vec<String>,
@@ -55,94 +49,9 @@ pub struct EvalArgs {
     sources: SourcesArgs,
 }
 
-/// The rule set from `--rules` or from compiling the sources.
-pub fn load_rules(
-    paths: &[PathBuf],
-    rules: Option<&PathBuf>,
-    today: Date,
-    color: Color,
-) -> Result<RuleSet, u8> {
-    match rules {
-        Some(path) => {
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                eprintln!("error: cannot read {}: {e}", path.display());
-                exit::USAGE
-            })?;
-            let rules: RuleSet = serde_json::from_str(&text).map_err(|e| {
-                eprintln!("error: {} is not a polic rule set: {e}", path.display());
-                exit::USAGE
-            })?;
-            if rules.schema != polic_ruleset::schema::SCHEMA_NAME
-                || rules.version != polic_ruleset::schema::SCHEMA_VERSION
-            {
-                eprintln!(
-                    "error: {} is rule set schema `{}` version {}; this polic reads version {}\n  help: rebuild it with this polic: `polic build -o {}`",
-                    path.display(),
-                    rules.schema,
-                    rules.version,
-                    polic_ruleset::schema::SCHEMA_VERSION,
-                    path.display()
-                );
-                return Err(exit::USAGE);
-            }
-            Ok(rules)
-        }
-        None => {
-            // An expired waiver is a result of evaluation (`waiver-expired`), not an error.
-            let compiled = compile::compile_clean(paths, today, color, &[Code::ExpiredWaiver])?;
-            Ok(polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone())
-        }
-    }
-}
-
-/// Reads `--evidence` JSON lines and `--sarif APP=FILE` logs; malformed input is reported
-/// and nothing is returned.
-pub fn read_evidence(
-    evidence: &[PathBuf],
-    sarif: &[String],
-    at: Date,
-) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
-    let mut set = EvidenceSet::default();
-    let mut scans = Vec::new();
-    let mut errors: Vec<InputError> = Vec::new();
-    let read = |path: &std::path::Path| {
-        std::fs::read_to_string(path).map_err(|e| {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            exit::USAGE
-        })
-    };
-    for path in evidence {
-        let text = read(path)?;
-        errors.extend(evidence::read_json_lines(
-            &path.display().to_string(),
-            &text,
-            &mut set,
-        ));
-    }
-    for spec in sarif {
-        let Some((app, path)) = spec.split_once('=') else {
-            eprintln!("error: `--sarif {spec}` needs the form APP=FILE");
-            return Err(exit::USAGE);
-        };
-        let text = read(std::path::Path::new(path))?;
-        errors.extend(evidence::read_sarif(path, app, &text, at, &mut scans));
-    }
-    if errors.is_empty() {
-        return Ok((set, scans));
-    }
-    for error in &errors {
-        eprintln!("error: {error}");
-    }
-    eprintln!(
-        "error: {} malformed evidence record(s); nothing was evaluated",
-        errors.len()
-    );
-    Err(exit::USAGE)
-}
-
 pub fn run(args: EvalArgs) -> u8 {
-    let at = args.at.unwrap_or_else(compile::today);
-    let mut rules = match load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
+    let at = args.inputs.at();
+    let mut rules = match inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
@@ -180,8 +89,8 @@ pub fn run(args: EvalArgs) -> u8 {
         .map(|a| a.name.clone())
         .collect();
     rules.apps.retain(|a| !left_out.contains(&a.name));
-    let (mut evidence, mut scans) = match read_evidence(&args.evidence, &args.sarif, at) {
-        Ok(read) => read,
+    let (mut evidence, mut scans) = match args.inputs.read(&args.paths) {
+        Ok(read) => (read.set, read.scans),
         Err(code) => return code,
     };
     if let Some(code) = code {
@@ -218,11 +127,82 @@ pub fn run(args: EvalArgs) -> u8 {
             serde_json::to_string_pretty(&polic_ruleset::report::sarif(&report)).unwrap_or_default()
                 + "\n"
         }
+        EvalFormat::Github => {
+            if let Err(code) = step_summary(&report) {
+                return code;
+            }
+            github(&report)
+        }
     };
     let _ = std::io::stdout().write_all(rendered.as_bytes());
+    // The table ends with the gate; other formats go to files or tools, so what a CI log
+    // shows of a failing gate is on stderr.
+    if args.format != EvalFormat::Table && !report.gate.pass {
+        eprintln!("gate: FAIL ({} obligations)", report.gate.reasons.len());
+        for reason in &report.gate.reasons {
+            eprintln!("  {reason}");
+        }
+    }
     if report.gate.pass {
         exit::CLEAN
     } else {
         exit::FAILED
     }
+}
+
+/// An annotation per open obligation at its source line: an error when it fails the gate,
+/// else a warning.
+fn github(report: &eval::Report) -> String {
+    let mut out = String::new();
+    for app in &report.apps {
+        for item in app.items.iter().filter(|i| i.status.open()) {
+            let source = &item.control.obligations[item.obligation].source;
+            let (file, line, column) = polic_ruleset::report::split_source(source);
+            let command = if item.fails_gate(report.fail_above) {
+                "error"
+            } else {
+                "warning"
+            };
+            out.push_str(&crate::output::workflow_command(
+                command,
+                &[
+                    ("file", file.to_string()),
+                    ("line", line.to_string()),
+                    ("col", column.to_string()),
+                    (
+                        "title",
+                        format!("polic {} {}", app.app.name, item.qualified()),
+                    ),
+                ],
+                &polic_ruleset::report::item_message(app, item),
+            ));
+        }
+    }
+    let gate = if report.gate.pass { "pass" } else { "FAIL" };
+    out.push_str(&format!(
+        "polic eval at {}: gate {gate}, {} open obligation(s)\n",
+        report.at,
+        report.queue.len()
+    ));
+    out
+}
+
+/// Appends the Markdown report to the job summary GitHub Actions names in
+/// `GITHUB_STEP_SUMMARY`, when it is set.
+fn step_summary(report: &eval::Report) -> Result<(), u8> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let written = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(&path)
+        .and_then(|mut file| file.write_all(polic_ruleset::report::markdown(report).as_bytes()));
+    written.map_err(|e| {
+        eprintln!(
+            "error: cannot append the job summary to {} (`GITHUB_STEP_SUMMARY`): {e}",
+            std::path::Path::new(&path).display()
+        );
+        exit::USAGE
+    })
 }

@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use polic_diagnostics::render_terminal;
 use polic_fmt::{Options, Refusal};
+use polic_project::ReadError;
 
 use crate::{compile, exit, load};
 
@@ -49,59 +50,69 @@ pub fn run(args: FmtArgs) -> u8 {
     if args.stdin {
         return stdin(&args, &options);
     }
-    let mut paths = Vec::new();
-    for path in &args.paths {
-        if path.is_dir() {
-            let before = paths.len();
-            load::walk(path, &mut paths);
-            if paths.len() == before {
-                eprintln!("error: {}", load::LoadError::NoPolicyFiles(path.clone()));
-                return exit::USAGE;
-            }
-        } else if path.exists() {
-            paths.push(path.clone());
-        } else {
-            eprintln!("error: {}", load::LoadError::Missing(path.clone()));
+    let discovered = match polic_project::discover(&args.paths, load::options()) {
+        Ok(discovered) => discovered,
+        Err(error) => {
+            eprintln!("error: {error}");
             return exit::USAGE;
         }
-    }
-    paths.sort();
-    paths.dedup();
+    };
     let mut tally = Tally::default();
-    for path in paths {
+    let color = args.color.choice(std::io::stderr().is_terminal());
+    for problem in &discovered.problems {
+        let sources = BTreeMap::from([(problem.primary.at.file.clone(), String::new())]);
+        eprint!("{}", render_terminal(problem, &sources, color));
         tally.files += 1;
-        let shown = load::display_path(&path);
-        let text = match std::fs::read(&path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
+        tally.unreadable += 1;
+    }
+    for file in discovered.files {
+        tally.files += 1;
+        let shown = &file.shown;
+        let source = match polic_project::read_source(&file.path) {
+            Ok(source) => source,
+            Err(ReadError::NotUtf8 { .. }) => {
                 eprintln!("error: cannot format `{shown}`: it is not valid UTF-8");
                 tally.unreadable += 1;
                 continue;
             }
             Err(error) => {
-                eprintln!("error: cannot read `{shown}`: {error}");
+                eprintln!("error: cannot read `{shown}`: {}", error.reason());
                 tally.unreadable += 1;
                 continue;
             }
         };
-        match polic_fmt::format(&text, &options) {
+        let text = &source.text;
+        match polic_fmt::format(text, &options) {
             Err(refusal) => {
-                report(&shown, &text, refusal, args.color);
+                report(shown, text, refusal, args.color);
                 tally.refused += 1;
             }
             // An unchanged file is not written: its modification time stays.
-            Ok(formatted) if formatted == text => {}
+            Ok(formatted) if formatted == *text => {}
             Ok(formatted) if args.check => {
-                print!("{}", diff(&shown, &text, &formatted));
+                print!("{}", diff(shown, text, &formatted));
                 tally.changed += 1;
             }
-            Ok(formatted) => match compile::write_atomically(&path, formatted.as_bytes()) {
-                Ok(()) => tally.changed += 1,
-                Err(error) => {
-                    eprintln!("error: cannot write `{shown}`: {error}");
-                    tally.unreadable += 1;
+            Ok(formatted) => {
+                // A byte-order mark the file had stays, outside the formatted text.
+                let bom = if source.bom {
+                    polic_project::read::BOM
+                } else {
+                    b""
+                };
+                let bytes = [bom, formatted.as_bytes()].concat();
+                // `file.path` is canonical: a symbolic link's target is written.
+                match polic_project::write(&file.path, &bytes) {
+                    Ok(()) => tally.changed += 1,
+                    Err(error) => {
+                        eprintln!(
+                            "error: cannot write `{shown}`: {}",
+                            polic_project::read::io_reason(&error)
+                        );
+                        tally.unreadable += 1;
+                    }
                 }
-            },
+            }
         }
     }
     eprintln!("{}", tally.summary(args.check));

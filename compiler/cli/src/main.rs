@@ -5,6 +5,7 @@ mod compile;
 mod diff;
 mod eval;
 mod fmt;
+mod inputs;
 mod load;
 mod oscal;
 mod output;
@@ -44,6 +45,10 @@ mod exit {
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Let imports and source directories reach outside the workspace root (the directory
+    /// of the paths given); only for workspaces you trust (docs/security.md).
+    #[arg(long, global = true)]
+    allow_outside_root: bool,
 }
 
 #[derive(Subcommand)]
@@ -61,15 +66,10 @@ enum Command {
     /// Compare two policies (rule sets or sources): obligations per app, weights, waivers.
     Diff(diff::DiffArgs),
     /// Explain a diagnostic code (`polic explain P0102`), or trace a definition:
-    /// `polic explain control|clause|archetype|app NAME [PATHS]`; for an app, `--sources`
-    /// adds where its code implements and tests each required control.
-    Explain {
-        /// A code (P0102) or lint name; or a kind, a name and the policy's paths.
-        #[arg(required = true, num_args = 1.., value_name = "CODE | KIND NAME [PATHS]")]
-        args: Vec<String>,
-        #[command(flatten)]
-        sources: sources::SourcesArgs,
-    },
+    /// `polic explain control|clause|archetype|app NAME [PATHS]`, down to each app's
+    /// evidence, findings, waivers and status at `--at`; for an app, `--sources` adds where
+    /// its code implements and tests each required control.
+    Explain(trace::ExplainArgs),
     /// List the standard-library modules, or print one.
     Stdlib {
         /// A module name, as in `import std.NAME`.
@@ -103,6 +103,9 @@ struct CheckArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    load::set_options(polic_project::Options {
+        allow_outside_root: cli.allow_outside_root,
+    });
     let code = match cli.command {
         Command::Check(args) => check(args),
         Command::Build(args) => build::run(args),
@@ -110,9 +113,9 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
-        Command::Explain { args, sources } => match args.as_slice() {
+        Command::Explain(args) => match args.args.as_slice() {
             [code] => explain(code),
-            [kind, name, paths @ ..] => trace::run(kind, name, paths, &sources),
+            [kind, name, paths @ ..] => trace::run(kind, name, paths, &args),
             [] => exit::USAGE,
         },
         Command::Stdlib { name } => stdlib(name.as_deref()),

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use polic_oscal::{Options, Problem};
 use polic_ruleset::eval::{self, Options as EvalOptions};
-use polic_syntax::ast::Date;
 
 use crate::compile::{self, Color};
 use crate::exit;
@@ -80,15 +79,9 @@ pub struct ExportArgs {
     /// Assessment results per app, from an evaluation of the evidence.
     #[arg(long)]
     assessment_results: bool,
-    /// Evidence as JSON lines (repeatable).
-    #[arg(long, value_name = "FILE")]
-    evidence: Vec<PathBuf>,
-    /// A SARIF 2.1.0 log from a scanner run over one app, as APP=FILE (repeatable).
-    #[arg(long, value_name = "APP=FILE")]
-    sarif: Vec<String>,
-    /// The date of the evaluation and of the documents (YYYY-MM-DD); default today (UTC).
-    #[arg(long, value_parser = compile::parse_date)]
-    at: Option<Date>,
+    /// Evidence, SARIF logs and the date of the evaluation and of the documents.
+    #[command(flatten)]
+    inputs: crate::inputs::EvidenceArgs,
     /// The directory to write the documents into (created if missing).
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
@@ -198,16 +191,16 @@ fn import(args: ImportArgs) -> u8 {
 }
 
 fn export(args: ExportArgs) -> u8 {
-    let at = args.at.unwrap_or_else(compile::today);
-    let rules = match crate::eval::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
+    let at = args.inputs.at();
+    let rules = match crate::inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
         Ok(rules) => rules,
         Err(code) => return code,
     };
     let documents = if args.component_definition {
         polic_oscal::export::component_definitions(&rules, at)
     } else {
-        let (evidence, scans) = match crate::eval::read_evidence(&args.evidence, &args.sarif, at) {
-            Ok(read) => read,
+        let (evidence, scans) = match args.inputs.read(&args.paths) {
+            Ok(read) => (read.set, read.scans),
             Err(code) => return code,
         };
         let options = EvalOptions {

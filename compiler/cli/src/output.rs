@@ -22,7 +22,41 @@ pub enum Format {
 /// one: most texts (the standard library's, large) are never shown.
 #[derive(Default)]
 pub struct Texts {
-    texts: BTreeMap<String, (Cow<'static, str>, OnceCell<LineIndex>)>,
+    texts: BTreeMap<String, (Cow<'static, str>, OnceCell<Lines>)>,
+}
+
+/// A text's line index, and the character offset at which each line starts: SARIF counts
+/// offsets in the characters its `columnKind` declares, not in bytes.
+struct Lines {
+    index: LineIndex,
+    char_starts: Vec<u32>,
+}
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        let index = LineIndex::new(text);
+        let mut char_starts = Vec::with_capacity(index.line_count());
+        let mut chars = 0u32;
+        let mut previous = 0usize;
+        for line in 0..index.line_count() as u32 {
+            let start = index.line_start(line).unwrap_or(0) as usize;
+            chars += text
+                .get(previous..start)
+                .map_or(0, |s| s.chars().count() as u32);
+            char_starts.push(chars);
+            previous = start;
+        }
+        Lines { index, char_starts }
+    }
+}
+
+/// One end of a location: one-based line and column (in characters), and the zero-based
+/// character offset from the start of the text.
+#[derive(Debug, Clone, Copy)]
+struct Point {
+    line: u32,
+    column: u32,
+    char_offset: u32,
 }
 
 impl Texts {
@@ -44,18 +78,37 @@ impl Texts {
 
     /// One-based (line, column) of both ends of a location; columns count characters.
     fn range(&self, at: &Located) -> ((u32, u32), (u32, u32)) {
-        let Some((text, index)) = self.texts.get(&at.file) else {
-            return ((1, 1), (1, 1));
+        let (start, end) = self.points(at);
+        ((start.line, start.column), (end.line, end.column))
+    }
+
+    fn points(&self, at: &Located) -> (Point, Point) {
+        let Some((text, lines)) = self.texts.get(&at.file) else {
+            let origin = Point {
+                line: 1,
+                column: 1,
+                char_offset: 0,
+            };
+            return (origin, origin);
         };
-        let index = index.get_or_init(|| LineIndex::new(text));
+        let lines = lines.get_or_init(|| Lines::new(text));
         let point = |offset: u32| {
-            let lc = index.line_col(offset);
-            let line_start = index.line_start(lc.line).unwrap_or(0) as usize;
+            let lc = lines.index.line_col(offset);
+            let line_start = lines.index.line_start(lc.line).unwrap_or(0) as usize;
             let end = (offset as usize).min(text.len());
             let col = text
                 .get(line_start..end)
-                .map_or(lc.col as usize, |s| s.chars().count());
-            (lc.line + 1, col as u32 + 1)
+                .map_or(lc.col as usize, |s| s.chars().count()) as u32;
+            let line_chars = lines
+                .char_starts
+                .get(lc.line as usize)
+                .copied()
+                .unwrap_or(0);
+            Point {
+                line: lc.line + 1,
+                column: col + 1,
+                char_offset: line_chars + col,
+            }
         };
         (point(at.span.start), point(at.span.end))
     }
@@ -180,18 +233,50 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
+/// Where a file is, as SARIF names it: a relative path under `%SRCROOT%` (the directory the
+/// paths were given from, which GitHub code scanning takes to be the repository's root), an
+/// absolute one as a `file:` URI with no base, since SARIF resolves only relative references
+/// against a base (SARIF1004).
+pub fn artifact_location(path: &str) -> Value {
+    if polic_diagnostics::uri::is_absolute(path) {
+        json!({ "uri": polic_diagnostics::uri::file_uri(path) })
+    } else {
+        json!({ "uri": polic_diagnostics::uri::encode_path(path), "uriBaseId": SOURCE_ROOT })
+    }
+}
+
+const SOURCE_ROOT: &str = "%SRCROOT%";
+
+/// The `tool.driver` of every SARIF log polic writes: its name, version, where to read about
+/// it (SARIF2005) and the rules it reports.
+pub fn sarif_driver(rules: Vec<Value>) -> Value {
+    json!({
+        "name": "polic",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": env!("CARGO_PKG_REPOSITORY"),
+        "rules": rules,
+    })
+}
+
+/// The base the relative paths of a SARIF log resolve against. It has no `uri`: the
+/// absolute directory would make the log differ between checkouts, and consumers such as
+/// GitHub resolve it to the repository they analyse.
+pub fn sarif_base_ids() -> Value {
+    json!({ SOURCE_ROOT: { "description": { "text": "the directory the policy paths are relative to" } } })
+}
+
 fn sarif_location(at: &Located, texts: &Texts) -> Value {
-    let ((line, column), (end_line, end_column)) = texts.range(at);
+    let (start, end) = texts.points(at);
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": at.file, "uriBaseId": "%SRCROOT%" },
+            "artifactLocation": artifact_location(&at.file),
             "region": {
-                "startLine": line,
-                "startColumn": column,
-                "endLine": end_line,
-                "endColumn": end_column,
-                "charOffset": at.span.start,
-                "charLength": at.span.len(),
+                "startLine": start.line,
+                "startColumn": start.column,
+                "endLine": end.line,
+                "endColumn": end.column,
+                "charOffset": start.char_offset,
+                "charLength": end.char_offset.saturating_sub(start.char_offset),
             }
         }
     })
@@ -237,34 +322,44 @@ fn sarif(diagnostics: &[Diagnostic], texts: &Texts) -> Value {
         "version": "2.1.0",
         "runs": [{
             "tool": {
-                "driver": {
-                    "name": "polic",
-                    "semanticVersion": env!("CARGO_PKG_VERSION"),
-                    "rules": rules.iter().map(|code| json!({
+                "driver": sarif_driver(rules.iter().map(|code| json!({
                         "id": code.as_str(),
                         "name": code.name(),
                         "shortDescription": { "text": code.summary() },
                         "fullDescription": { "text": code.summary() },
                         "help": { "text": code.doc(), "markdown": code.doc() },
                         "defaultConfiguration": { "level": sarif_level(code.default_severity()) },
-                    })).collect::<Vec<_>>(),
-                }
+                    })).collect()),
             },
             "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": { "%SRCROOT%": { "uri": "file:///" } },
+            "originalUriBaseIds": sarif_base_ids(),
             "results": results,
         }]
     })
 }
 
-/// GitHub Actions workflow commands: one annotation per diagnostic.
-fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
+/// A GitHub Actions workflow command line (`::error file=f,line=3::message`), with its
+/// properties and message escaped as the runner reads them.
+pub fn workflow_command(command: &str, properties: &[(&str, String)], message: &str) -> String {
     let escape_data = |s: &str| {
         s.replace('%', "%25")
             .replace('\r', "%0D")
             .replace('\n', "%0A")
     };
     let escape_property = |s: &str| escape_data(s).replace(':', "%3A").replace(',', "%2C");
+    let properties: Vec<String> = properties
+        .iter()
+        .map(|(name, value)| format!("{name}={}", escape_property(value)))
+        .collect();
+    format!(
+        "::{command} {}::{}\n",
+        properties.join(","),
+        escape_data(message)
+    )
+}
+
+/// GitHub Actions workflow commands: one annotation per diagnostic.
+fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let command = match d.severity {
@@ -280,11 +375,17 @@ fn github(diagnostics: &[Diagnostic], texts: &Texts) -> String {
         for suggestion in &d.suggestions {
             message.push_str(&format!("\ndid you mean `{}`?", suggestion.replacement));
         }
-        out.push_str(&format!(
-            "::{command} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}\n",
-            escape_property(&d.primary.at.file),
-            escape_property(&format!("{} {}", d.code.as_str(), d.code.name())),
-            escape_data(&message),
+        out.push_str(&workflow_command(
+            command,
+            &[
+                ("file", d.primary.at.file.clone()),
+                ("line", line.to_string()),
+                ("col", column.to_string()),
+                ("endLine", end_line.to_string()),
+                ("endColumn", end_column.to_string()),
+                ("title", format!("{} {}", d.code.as_str(), d.code.name())),
+            ],
+            &message,
         ));
     }
     out

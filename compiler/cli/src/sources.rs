@@ -6,15 +6,16 @@ use std::path::{Path, PathBuf};
 
 use polic_diagnostics::Diagnostic;
 use polic_diagnostics::suggest::closest;
+use polic_project::Root;
+use polic_project::root::Refused;
 use polic_ruleset::RuleSet;
 use polic_ruleset::evidence::CodeTag;
-use polic_tags::settings::Spec;
+use polic_tags::settings::{SETTINGS_FILE, Spec};
 use polic_tags::{Policy, Skipped};
 
 use crate::compile::{self, Color};
-use crate::exit;
-use crate::load::display_path;
 use crate::output::{Texts, plural};
+use crate::{exit, load};
 
 /// The flag every command reading code takes.
 #[derive(clap::Args, Default)]
@@ -25,25 +26,85 @@ pub struct SourcesArgs {
     pub specs: Vec<String>,
 }
 
-/// The directories to scan: the flags if any, else the `polic.toml` beside the policy.
-pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Vec<Spec>, u8> {
-    if !args.specs.is_empty() {
-        return Ok(args
-            .specs
+/// The directories to scan, where they were named, and the workspace root their files
+/// are shown relative to.
+#[derive(Default)]
+pub struct Specs {
+    list: Vec<Spec>,
+    /// Named by `--sources` flags, rather than by a `polic.toml`.
+    from_flag: bool,
+    root: Option<Root>,
+}
+
+impl Specs {
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+/// The directories to scan: the flags if any, else the `polic.toml` beside the policy. A
+/// directory of `polic.toml` outside the workspace root is refused (unless
+/// `--allow-outside-root`): the workspace wrote it. The command line is the user's, and
+/// its directories are read wherever they are.
+pub fn specs(args: &SourcesArgs, policy_paths: &[PathBuf]) -> Result<Specs, u8> {
+    // A policy path that does not exist is reported when loading the policy.
+    let root = polic_project::Root::of(policy_paths, load::options().allow_outside_root).ok();
+    let from_flag = !args.specs.is_empty();
+    let list = if from_flag {
+        args.specs
             .iter()
             .map(|s| Spec::parse(s, Path::new(".")))
-            .collect());
+            .collect()
+    } else {
+        polic_tags::settings::read(&settings_dir(policy_paths)).map_err(|message| {
+            eprintln!("error: {message}");
+            eprintln!("  help: polic.toml takes `sources = [\"DIR\", \"APP=DIR\"]`");
+            exit::USAGE
+        })?
+    };
+    let root = match root {
+        Some(root) if from_flag => Some(root.trusting()),
+        Some(root) => {
+            for spec in &list {
+                confine(spec, &root)?;
+            }
+            Some(root)
+        }
+        None => None,
+    };
+    Ok(Specs {
+        list,
+        from_flag,
+        root,
+    })
+}
+
+/// Refuses a source directory outside the root: scanning it would read (and show in
+/// diagnostics) files the workspace does not hold.
+fn confine(spec: &Spec, root: &Root) -> Result<(), u8> {
+    match root.confine(&spec.dir) {
+        Err(Refused::Outside(canonical)) => {
+            eprintln!(
+                "error[{}]: source directory `{}` in {SETTINGS_FILE} is outside the workspace (`{}`)",
+                polic_diagnostics::Code::OutsideWorkspace.as_str(),
+                shown_dir(&spec.dir),
+                root.display(&canonical)
+            );
+            eprintln!("  help: {}", polic_project::load::OUTSIDE_HELP);
+            Err(exit::USAGE)
+        }
+        // A directory that does not exist is reported when walking.
+        _ => Ok(()),
     }
-    let base = policy_paths
+}
+
+/// Where the `polic.toml` of a policy is looked for: its first directory, else here.
+pub fn settings_dir(policy_paths: &[PathBuf]) -> PathBuf {
+    policy_paths
         .iter()
         .find(|p| p.is_dir())
         .cloned()
-        .unwrap_or_else(|| PathBuf::from("."));
-    polic_tags::settings::read(&base).map_err(|message| {
-        eprintln!("error: {message}");
-        eprintln!("  help: polic.toml takes `sources = [\"DIR\", \"APP=DIR\"]`");
-        exit::USAGE
-    })
+        .unwrap_or_else(|| PathBuf::from("."))
 }
 
 /// What scanning found, resolved against the policy.
@@ -88,18 +149,24 @@ impl Code {
 /// no policy. `None` for a directory that does not exist (reported when resolving).
 pub struct Walked(Vec<Option<polic_tags::Tree>>);
 
-pub fn walk(specs: &[Spec]) -> Walked {
+pub fn walk(specs: &Specs) -> Walked {
     Walked(
         specs
+            .list
             .iter()
-            .map(|spec| spec.dir.is_dir().then(|| polic_tags::walk(&spec.dir)))
+            .map(|spec| {
+                let root = specs.root.as_ref()?;
+                spec.dir
+                    .is_dir()
+                    .then(|| polic_tags::walk::walk_in(&spec.dir, root))
+            })
             .collect(),
     )
 }
 
 /// Runs `work` (compiling the policy) while another thread walks the source directories:
 /// the two share nothing until tags are resolved.
-pub fn walk_while<T>(specs: &[Spec], work: impl FnOnce() -> T) -> (T, Walked) {
+pub fn walk_while<T>(specs: &Specs, work: impl FnOnce() -> T) -> (T, Walked) {
     if specs.is_empty() {
         return (work(), Walked(Vec::new()));
     }
@@ -114,27 +181,30 @@ pub fn walk_while<T>(specs: &[Spec], work: impl FnOnce() -> T) -> (T, Walked) {
 }
 
 /// Walks and resolves in one go, for commands that need the compiled rule set first.
-pub fn scan(specs: &[Spec], rules: &RuleSet) -> Result<Code, u8> {
+pub fn scan(specs: &Specs, rules: &RuleSet) -> Result<Code, u8> {
     resolve(specs, walk(specs), rules)
 }
 
 /// Resolves the tags found against the policy. A file whose app cannot be told, or an
 /// unknown `APP=`, is a usage error: the tags would otherwise count for nobody.
-pub fn resolve(specs: &[Spec], walked: Walked, rules: &RuleSet) -> Result<Code, u8> {
+pub fn resolve(specs: &Specs, walked: Walked, rules: &RuleSet) -> Result<Code, u8> {
     let policy = Policy::new(rules);
     let mut code = Code::default();
-    for (spec, tree) in specs.iter().zip(walked.0) {
+    for (spec, tree) in specs.list.iter().zip(walked.0) {
         let Some(tree) = tree else {
-            eprintln!(
-                "error: no such source directory: {}",
-                display_path(&spec.dir)
-            );
+            eprintln!("error: no such source directory: {}", shown_dir(&spec.dir));
             return Err(exit::USAGE);
         };
         if let Some(app) = &spec.app
             && !policy.has_app(app)
         {
-            eprintln!("error: no app `{app}` in the policy (from `--sources {app}=...`)");
+            if specs.from_flag {
+                eprintln!("error: no app `{app}` in the policy (from `--sources {app}=...`)");
+            } else {
+                eprintln!(
+                    "error: no app `{app}` in the policy (from `{app}=...` in {SETTINGS_FILE})"
+                );
+            }
             if let Some(s) = closest(app, policy.app_names()) {
                 eprintln!("  help: did you mean `{s}`?");
             }
@@ -152,7 +222,7 @@ pub fn resolve(specs: &[Spec], walked: Walked, rules: &RuleSet) -> Result<Code, 
                 eprintln!("error: cannot tell which app {} belongs to", file.path);
                 eprintln!(
                     "  help: write `--sources APP={}`, or keep the app's .polic file beside its code",
-                    display_path(&spec.dir)
+                    shown_dir(&spec.dir)
                 );
                 return Err(exit::USAGE);
             }
@@ -165,4 +235,13 @@ pub fn resolve(specs: &[Spec], walked: Walked, rules: &RuleSet) -> Result<Code, 
     code.diagnostics
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Ok(code)
+}
+
+/// A source directory as the user wrote it, for messages about the flag or setting.
+fn shown_dir(dir: &Path) -> String {
+    let shown = polic_project::root::escape_controls(&dir.to_string_lossy()).replace('\\', "/");
+    shown
+        .strip_prefix("./")
+        .map(str::to_string)
+        .unwrap_or(shown)
 }

@@ -136,6 +136,8 @@ fn explain_app_shows_where_code_implements_and_tests_each_control() {
         "shop",
         "--sources",
         "shop",
+        "--at",
+        "2026-11-22",
     ]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     insta::assert_snapshot!("explain-app", stdout(&output));

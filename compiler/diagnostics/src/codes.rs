@@ -44,6 +44,7 @@ codes! {
     InvalidLiteral = "P0004", "invalid-literal", Error, "a date, duration, number or escape that is malformed";
     InvalidUtf8 = "P0005", "invalid-utf8", Error, "a source file is not valid UTF-8";
     UnreadableFile = "P0006", "unreadable-file", Error, "a source file could not be read";
+    OutsideWorkspace = "P0007", "outside-workspace", Error, "an import or a source directory lies outside the workspace root";
     NestingTooDeep = "P0009", "nesting-too-deep", Error, "parentheses or `not`s in a condition nest too deeply";
 
     DuplicateDefinition = "P0101", "duplicate-definition", Error, "a name is defined twice";

@@ -8,6 +8,7 @@ mod line_index;
 mod render;
 mod span;
 pub mod suggest;
+pub mod uri;
 
 pub use codes::{Code, Lint};
 pub use diagnostic::{Diagnostic, Label, Located, Severity, Suggestion};

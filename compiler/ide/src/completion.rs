@@ -173,6 +173,28 @@ pub fn completions(
     while id_start > 0 && is_clause_char(bytes[id_start - 1]) {
         id_start -= 1;
     }
+    // `std#account manag|`: words of a clause's title, spaces and all, unless the first
+    // word is already one of the standard's clauses (`std#A.8.24 applies-to|`).
+    let mut title_start = offset;
+    while title_start > 0
+        && (is_clause_char(bytes[title_start - 1]) || bytes[title_start - 1] == b' ')
+    {
+        title_start -= 1;
+    }
+    if title_start < id_start && title_start > 0 && bytes[title_start - 1] == b'#' {
+        let first = text[title_start..offset]
+            .split(' ')
+            .next()
+            .unwrap_or_default();
+        let standard = standard_before(text, title_start - 1);
+        let is_clause = symbols.standards.get(standard).is_some_and(|sig| {
+            sig.clauses
+                .contains_key(&polic_sema::clause_id::normalize(first))
+        });
+        if !is_clause && !first.is_empty() {
+            id_start = title_start;
+        }
+    }
     if id_start > 0 && bytes[id_start - 1] == b'#' {
         let mut standard_start = id_start - 1;
         while standard_start > 0 && is_word(bytes[standard_start - 1]) {
@@ -222,12 +244,33 @@ pub fn completions(
     finish(Span::new(word_start, offset), prefix, &items, limit)
 }
 
-/// The items matching what was typed, best first, at most `limit`.
+/// The name of the standard ending just before `hash` (the `#` of a clause reference).
+fn standard_before(text: &str, hash: usize) -> &str {
+    let start = text[..hash]
+        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
+        .map_or(0, |i| i + 1);
+    &text[start..hash]
+}
+
+/// How far a match on a clause's title ranks behind any match on its id.
+const TITLE_RANK: u32 = 10;
+
+/// The items matching what was typed, best first, at most `limit`. Clauses match by id or,
+/// ranked after, by title.
 fn finish(replace: Span, prefix: &str, items: &[CompletionItem], limit: usize) -> Completions {
     let mut scored: Vec<(u32, usize)> = items
         .iter()
         .enumerate()
-        .filter_map(|(i, item)| Some((fuzzy_score(prefix, &item.label)?, i)))
+        .filter_map(|(i, item)| {
+            let by_title = || {
+                let title = item
+                    .detail
+                    .as_deref()
+                    .filter(|_| item.kind == CompletionKind::Clause);
+                Some(fuzzy_score(prefix, title?)? + TITLE_RANK)
+            };
+            Some((fuzzy_score(prefix, &item.label).or_else(by_title)?, i))
+        })
         .collect();
     scored.sort_unstable();
     let incomplete = scored.len() > limit;

@@ -15,7 +15,12 @@ use polic_sema::model::{Model, ResolvedArchetype, model, natural_cmp};
 use polic_sema::{Db, File, Workspace};
 
 use crate::index::{Definition, Symbol};
-use crate::nav::{definition_info, node_span, occurrence_at};
+use crate::lens::control_apps;
+use crate::nav::{definition, definition_info, node_span, occurrence_at};
+
+/// Turns the place of a definition (its file and name) into a link target for Markdown, or
+/// `None` to leave the name unlinked: the language server knows the URIs.
+pub type Linker<'a> = &'a dyn Fn(File, Span) -> Option<String>;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Hover {
@@ -24,23 +29,40 @@ pub struct Hover {
     pub markdown: String,
 }
 
-pub fn hover(db: &dyn Db, workspace: Workspace, file: File, offset: u32) -> Option<Hover> {
+pub fn hover(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: File,
+    offset: u32,
+    link: Linker,
+) -> Option<Hover> {
     let occurrence = occurrence_at(db, workspace, file, offset)?;
-    let markdown = describe_symbol(db, workspace, &occurrence.symbol)?;
+    let markdown = describe_symbol(db, workspace, &occurrence.symbol, link)?;
     Some(Hover {
         span: occurrence.span,
         markdown,
     })
 }
 
-/// The Markdown describing a symbol, or `None` when it is not defined.
-pub fn describe_symbol(db: &dyn Db, workspace: Workspace, symbol: &Symbol) -> Option<String> {
+/// The Markdown describing a symbol, or `None` when it is not defined. Names of other
+/// definitions in it are links made by `link`.
+pub fn describe_symbol(
+    db: &dyn Db,
+    workspace: Workspace,
+    symbol: &Symbol,
+    link: Linker,
+) -> Option<String> {
     let model = model(db, workspace);
     let info = definition_info(db, workspace, symbol);
+    let links = Links {
+        db,
+        workspace,
+        link,
+    };
     let mut out = String::new();
     match symbol {
         Symbol::Item(Kind::Control, name) => {
-            control(db, workspace, model, model.controls.get(name)?, &mut out)
+            control(&links, model, model.controls.get(name)?, &mut out)
         }
         Symbol::Item(Kind::Archetype, name) => {
             archetype(model, model.archetypes.get(name)?, &mut out)
@@ -124,7 +146,7 @@ pub fn describe_symbol(db: &dyn Db, workspace: Workspace, symbol: &Symbol) -> Op
             let _ = writeln!(out, "**group** `{standard}.{path}`{}", title(&info));
             let _ = writeln!(out, "\n{} (current)", plural(clauses, "clause"));
         }
-        Symbol::Clause(key) => clause(db, workspace, model, key, &info, &mut out)?,
+        Symbol::Clause(key) => clause(&links, model, key, &info, &mut out)?,
         Symbol::Obligation { control, name } => {
             let control = model.controls.get(control)?;
             let obligation = control.obligations.iter().find(|o| o.def.name == *name)?;
@@ -169,6 +191,43 @@ pub fn describe_symbol(db: &dyn Db, workspace: Workspace, symbol: &Symbol) -> Op
         let _ = write!(out, "\n---\n{docs}\n");
     }
     Some(out.trim_end().to_string())
+}
+
+/// What hover needs to link a name to its definition.
+struct Links<'a> {
+    db: &'a dyn Db,
+    workspace: Workspace,
+    link: Linker<'a>,
+}
+
+impl Links<'_> {
+    /// `` `text` `` as a link to the symbol's definition, when it has one.
+    fn name(&self, symbol: &Symbol, text: &str) -> String {
+        match definition(self.db, self.workspace, symbol).and_then(|t| (self.link)(t.file, t.name))
+        {
+            Some(url) => format!("[`{text}`]({url})"),
+            None => format!("`{text}`"),
+        }
+    }
+
+    fn item(&self, kind: Kind, name: &str) -> String {
+        self.name(&Symbol::Item(kind, name.to_string()), name)
+    }
+
+    /// A clause in its standard's own spelling, linked.
+    fn clause(&self, key: &ClauseKey) -> String {
+        let symbols = symbols(self.db, self.workspace);
+        self.name(&Symbol::Clause(key.clone()), &clause_name(symbols, key))
+    }
+}
+
+/// Names joined by commas, or `none`.
+fn list(names: Vec<String>) -> String {
+    if names.is_empty() {
+        "none".to_string()
+    } else {
+        names.join(", ")
+    }
 }
 
 fn title(info: &Option<Definition>) -> String {
@@ -254,7 +313,8 @@ fn weight(model: &Model, key: &ClauseKey) -> String {
     }
 }
 
-fn control(db: &dyn Db, workspace: Workspace, model: &Model, control: &Control, out: &mut String) {
+fn control(links: &Links, model: &Model, control: &Control, out: &mut String) {
+    let (db, workspace) = (links.db, links.workspace);
     let symbols = symbols(db, workspace);
     let name = &control.def.name;
     let _ = writeln!(
@@ -293,12 +353,12 @@ fn control(db: &dyn Db, workspace: Workspace, model: &Model, control: &Control, 
             let title = sig.and_then(|c| c.title.as_deref()).unwrap_or("");
             let _ = write!(
                 out,
-                "- `{}` {title} · {}",
-                clause_name(symbols, key),
+                "- {} {title} · {}",
+                links.clause(key),
                 weight(model, key)
             );
             if let Some(from) = through {
-                let _ = write!(out, " · through map from `{}`", clause_name(symbols, from));
+                let _ = write!(out, " · through map from {}", links.clause(from));
             }
             out.push('\n');
         }
@@ -315,16 +375,25 @@ fn control(db: &dyn Db, workspace: Workspace, model: &Model, control: &Control, 
         }
         let archetypes: Vec<String> = control_archetypes(model, control)
             .iter()
-            .map(|a| format!("`{}`", a.hir.def.name))
+            .map(|a| links.item(Kind::Archetype, &a.hir.def.name))
+            .collect();
+        let _ = writeln!(out, "\narchetypes: {}", list(archetypes));
+        let apps = control_apps(db, workspace, control);
+        let apps: Vec<String> = apps
+            .iter()
+            .map(|(app, provided_by)| {
+                let mut shown = links.item(Kind::App, app);
+                if let Some(by) = provided_by {
+                    let _ = write!(shown, " (provided by {})", links.item(Kind::Archetype, by));
+                }
+                shown
+            })
             .collect();
         let _ = writeln!(
             out,
-            "\narchetypes: {}",
-            if archetypes.is_empty() {
-                "none".to_string()
-            } else {
-                archetypes.join(", ")
-            },
+            "\n**Apps** needing it ({}): {}",
+            apps.len(),
+            list(apps)
         );
     }
     if !control.obligations.is_empty() {
@@ -367,13 +436,13 @@ fn show_verify(verify: &polic_sema::hir::Verify) -> String {
 }
 
 fn clause(
-    db: &dyn Db,
-    workspace: Workspace,
+    links: &Links,
     model: &Model,
     key: &ClauseKey,
     info: &Option<Definition>,
     out: &mut String,
 ) -> Option<()> {
+    let (db, workspace) = (links.db, links.workspace);
     let symbols = symbols(db, workspace);
     let standard = symbols.standards.get(&key.standard)?;
     let sig = standard.clauses.get(&key.key)?;
@@ -420,6 +489,24 @@ fn clause(
             None => "not adopted by the policy".to_string(),
         }
     );
+    let maps_to: Vec<String> = model
+        .mappings
+        .iter()
+        .filter(|m| m.from == *key)
+        .map(|m| links.clause(&m.to))
+        .collect();
+    let mapped_from: Vec<String> = model
+        .mappings
+        .iter()
+        .filter(|m| m.to == *key)
+        .map(|m| links.clause(&m.from))
+        .collect();
+    if !maps_to.is_empty() {
+        let _ = writeln!(out, "\n**Maps to** {}", maps_to.join(", "));
+    }
+    if !mapped_from.is_empty() {
+        let _ = writeln!(out, "\n**Mapped from** {}", mapped_from.join(", "));
+    }
     match model.coverage.get(key) {
         Some(controls) if !controls.is_empty() => {
             let _ = writeln!(
@@ -435,15 +522,29 @@ fn clause(
                     .get(key)
                     .cloned()
                     .flatten();
-                let _ = write!(out, "- `{name}`");
+                let _ = write!(out, "- {}", links.item(Kind::Control, name));
                 if let Some(title) = &control.title {
                     let _ = write!(out, " {title}");
                 }
                 if let Some(from) = through {
-                    let _ = write!(out, " · through map from `{}`", clause_name(symbols, &from));
+                    let _ = write!(out, " · through map from {}", links.clause(&from));
                 }
                 out.push('\n');
             }
+            // The apps that must meet the clause: those requiring one of its controls.
+            let apps: BTreeSet<String> = controls
+                .iter()
+                .filter_map(|name| model.controls.get(name))
+                .flat_map(|control| control_apps(db, workspace, control))
+                .map(|(app, _)| app)
+                .collect();
+            let apps: Vec<String> = apps.iter().map(|a| links.item(Kind::App, a)).collect();
+            let _ = writeln!(
+                out,
+                "\n**Needed by** {}: {}",
+                plural(apps.len(), "app"),
+                list(apps)
+            );
         }
         _ => out.push_str("\n**Not covered**: no control satisfies it\n"),
     }

@@ -11,6 +11,7 @@ use polic_sema::{Db, File, Workspace};
 
 use crate::hover::{control_archetypes, plural};
 use crate::index::{Definition, Symbol, file_index};
+use crate::nav::{FileSpan, definition};
 
 /// A line of information above a definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +20,8 @@ pub struct Lens {
     pub span: Span,
     pub symbol: Symbol,
     pub title: String,
+    /// What clicking it shows: a control's apps, a clause's controls (their definitions).
+    pub locations: Vec<FileSpan>,
 }
 
 /// Every app's facts as conditions see them, computed once per change of the model: lenses
@@ -38,24 +41,23 @@ pub fn app_facts(
     )
 }
 
-/// The apps that require a control, by name.
+/// The apps that require a control, by name, each with the archetype that provides it for
+/// the app, if one does.
 pub fn control_apps(
     db: &dyn Db,
     workspace: Workspace,
     control: &polic_sema::hir::Control,
-) -> Vec<String> {
+) -> Vec<(String, Option<String>)> {
     let model = model(db, workspace);
     let facts = app_facts(db, workspace);
     model
         .apps
         .values()
-        .filter(|app| {
+        .filter_map(|app| {
             let archetypes: Vec<&str> = app.archetypes.iter().map(|(a, _)| a.as_str()).collect();
-            facts
-                .get(&app.def.name)
-                .is_some_and(|facts| model.requirement(&archetypes, facts, control).is_some())
+            let requirement = model.requirement(&archetypes, facts.get(&app.def.name)?, control)?;
+            Some((app.def.name.clone(), requirement.provided_by))
         })
-        .map(|app| app.def.name.clone())
         .collect()
 }
 
@@ -71,29 +73,52 @@ pub fn code_lenses(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Lens> {
         .collect();
     while let Some(def) = stack.pop() {
         stack.extend(def.children.iter().rev());
-        let title = match &def.symbol {
-            Symbol::Clause(key) => match model.coverage.get(key).map_or(0, |c| c.len()) {
-                0 => "not covered".to_string(),
-                n => format!("satisfied by {}", plural(n, "control")),
-            },
+        let (title, shown) = match &def.symbol {
+            Symbol::Clause(key) => {
+                let controls = model.coverage.get(key);
+                let title = match controls.map_or(0, |c| c.len()) {
+                    0 => "not covered".to_string(),
+                    n => format!("satisfied by {}", plural(n, "control")),
+                };
+                let shown: Vec<Symbol> = controls
+                    .into_iter()
+                    .flatten()
+                    .map(|c| Symbol::Item(Kind::Control, c.clone()))
+                    .collect();
+                (title, shown)
+            }
             Symbol::Item(Kind::Control, name) => {
                 let Some(control) = model.controls.get(name) else {
                     continue;
                 };
                 let archetypes = control_archetypes(model, control).len();
-                let apps = control_apps(db, workspace, control).len();
-                format!(
+                let apps = control_apps(db, workspace, control);
+                let title = format!(
                     "applies to {}, {}",
                     plural(archetypes, "archetype"),
-                    plural(apps, "app")
-                )
+                    plural(apps.len(), "app")
+                );
+                let shown = apps
+                    .into_iter()
+                    .map(|(app, _)| Symbol::Item(Kind::App, app))
+                    .collect();
+                (title, shown)
             }
             _ => continue,
         };
+        let locations = shown
+            .iter()
+            .filter_map(|symbol| definition(db, workspace, symbol))
+            .map(|target| FileSpan {
+                file: target.file,
+                span: target.name,
+            })
+            .collect();
         out.push(Lens {
             span: def.name,
             symbol: def.symbol.clone(),
             title,
+            locations,
         });
     }
     out

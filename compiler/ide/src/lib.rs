@@ -21,14 +21,17 @@ pub use fixes::{
     tag_code_actions,
 };
 pub use highlight::{Fold, FoldKind, Highlight, HighlightKind, folding_ranges, highlights};
-pub use hover::{Hover, hover};
+pub use hover::{Hover, Linker, hover};
 pub use index::{Definition, Occurrence, Symbol, file_index};
 pub use lens::{InlayHint, Lens, code_lenses, inlay_hints};
 pub use nav::{
-    FileSpan, RenameError, Target, WorkspaceSymbol, document_symbols, goto_definition,
-    prepare_rename, references, rename, workspace_symbols,
+    FileSpan, RenameError, Target, WorkspaceSymbol, check_renamable, document_highlights,
+    document_symbols, goto_definition, prepare_rename, references, rename, rename_symbol,
+    selection_ranges, symbol_references, workspace_symbols,
 };
-pub use tags::{tag_completions, tag_definition, tag_diagnostics, tag_hover};
+pub use tags::{
+    tag_completions, tag_definition, tag_diagnostics, tag_hover, tag_occurrences, tag_symbol,
+};
 
 /// A file's line starts, memoised: the language server converts every position it sends
 /// or receives through it.

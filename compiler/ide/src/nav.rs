@@ -115,22 +115,97 @@ pub fn find_occurrences(
     out
 }
 
-/// Find references from a position; with `include_declaration`, the definition too.
+/// Find references from a position; with `include_declaration`, the definition too. Tags
+/// in `sources` (source files read for their `polic:` tags) naming the symbol are
+/// references as well.
 pub fn references(
     db: &dyn Db,
     workspace: Workspace,
     file: File,
     offset: u32,
     include_declaration: bool,
+    sources: &[File],
 ) -> Vec<FileSpan> {
     let Some(occurrence) = occurrence_at(db, workspace, file, offset) else {
         return Vec::new();
     };
-    find_occurrences(db, workspace, &occurrence.symbol)
+    symbol_references(
+        db,
+        workspace,
+        &occurrence.symbol,
+        include_declaration,
+        sources,
+    )
+}
+
+/// Every reference to a symbol: in the policy, then in the tags of `sources`.
+pub fn symbol_references(
+    db: &dyn Db,
+    workspace: Workspace,
+    symbol: &Symbol,
+    include_declaration: bool,
+    sources: &[File],
+) -> Vec<FileSpan> {
+    let mut out: Vec<FileSpan> = find_occurrences(db, workspace, symbol)
         .into_iter()
         .filter(|(_, o)| include_declaration || !o.def)
         .map(|(file, o)| FileSpan { file, span: o.span })
+        .collect();
+    out.extend(crate::tags::tag_occurrences(db, sources, symbol));
+    out
+}
+
+/// The occurrences of the symbol at an offset in its own file, for the editor to
+/// highlight: `true` for the definition (a write), `false` for a use (a read).
+pub fn document_highlights(
+    db: &dyn Db,
+    workspace: Workspace,
+    file: File,
+    offset: u32,
+) -> Vec<(Span, bool)> {
+    let index = file_index(db, workspace, file);
+    let Some(at) = index.at(offset) else {
+        return Vec::new();
+    };
+    index
+        .occurrences
+        .iter()
+        .filter(|o| o.symbol == at.symbol)
+        .map(|o| (o.span, o.def))
         .collect()
+}
+
+/// What "expand selection" steps through at an offset, innermost first: the token, then
+/// every syntax node around it, then the whole file. Each contains the one before.
+pub fn selection_ranges(db: &dyn Db, file: File, offset: u32) -> Vec<Span> {
+    let parsed = parse(db, file);
+    let token = parsed
+        .tokens
+        .iter()
+        .find(|(_, span)| span.contains(offset))
+        .map(|(_, span)| *span);
+    let mut spans: Vec<Span> = parsed
+        .source_map
+        .spans()
+        .iter()
+        .copied()
+        .filter(|span| span.start <= offset && offset <= span.end && !span.is_empty())
+        .chain(token)
+        .chain([Span::new(0, file.text(db).len())])
+        .collect();
+    spans.sort_by_key(|span| (span.len(), std::cmp::Reverse(span.start)));
+    spans.dedup();
+    // Node spans nest as the tree does; an error node's may straddle, and is dropped.
+    let mut chain: Vec<Span> = Vec::new();
+    for span in spans {
+        if chain
+            .last()
+            .is_none_or(|inner| span.start <= inner.start && inner.end <= span.end)
+        {
+            chain.push(span);
+        }
+    }
+    chain
 }
 
 /// Why a rename cannot be done.
@@ -187,17 +262,39 @@ fn renamable(db: &dyn Db, workspace: Workspace, symbol: &Symbol) -> Result<Targe
     Ok(target)
 }
 
-/// The edits that rename a symbol everywhere in scope, by file then position.
+/// The edits that rename the symbol at an offset everywhere in scope, by file then
+/// position, and in the tags of `sources`.
 pub fn rename(
     db: &dyn Db,
     workspace: Workspace,
     file: File,
     offset: u32,
     new_name: &str,
+    sources: &[File],
 ) -> Result<Vec<(File, Span, String)>, RenameError> {
     let occurrence = occurrence_at(db, workspace, file, offset)
         .ok_or_else(|| RenameError("there is no name here to rename".to_string()))?;
-    let symbol = &occurrence.symbol;
+    rename_symbol(db, workspace, &occurrence.symbol, new_name, sources)
+}
+
+/// Whether a symbol can be renamed; the error says why not.
+pub fn check_renamable(
+    db: &dyn Db,
+    workspace: Workspace,
+    symbol: &Symbol,
+) -> Result<(), RenameError> {
+    renamable(db, workspace, symbol).map(|_| ())
+}
+
+/// The edits that rename a symbol: its occurrences in the policy, then the tags naming it
+/// in `sources` (a control's name, or an obligation's after its control).
+pub fn rename_symbol(
+    db: &dyn Db,
+    workspace: Workspace,
+    symbol: &Symbol,
+    new_name: &str,
+    sources: &[File],
+) -> Result<Vec<(File, Span, String)>, RenameError> {
     renamable(db, workspace, symbol)?;
     let valid = match symbol {
         Symbol::Clause(_) => single_token(&format!("#{new_name}"), Token::ClauseId),
@@ -218,10 +315,16 @@ pub fn rename(
             kind.as_str()
         )));
     }
-    Ok(find_occurrences(db, workspace, symbol)
+    let mut edits: Vec<(File, Span, String)> = find_occurrences(db, workspace, symbol)
         .into_iter()
         .map(|(file, o)| (file, o.span, new_name.to_string()))
-        .collect())
+        .collect();
+    edits.extend(
+        crate::tags::tag_occurrences(db, sources, symbol)
+            .into_iter()
+            .map(|at| (at.file, at.span, new_name.to_string())),
+    );
+    Ok(edits)
 }
 
 fn single_token(text: &str, expected: Token) -> bool {

@@ -12,9 +12,9 @@ use polic_sema::{Db, File, Workspace};
 use polic_tags::{Policy, Target as TagTarget};
 
 use crate::completion::{CompletionItem, CompletionKind, Completions};
-use crate::hover::{Hover, describe_symbol};
+use crate::hover::{Hover, Linker, describe_symbol};
 use crate::index::Symbol;
-use crate::nav::{Target, definition};
+use crate::nav::{FileSpan, Target, definition};
 
 /// The tag target under the cursor and the symbol it names there: the obligation when
 /// the cursor is on `.obligation`, else the control.
@@ -41,6 +41,37 @@ fn symbol_at(db: &dyn Db, file: File, offset: u32) -> Option<(TagTarget, Symbol,
     Some((target, symbol, span))
 }
 
+/// The control or obligation a tag names at an offset of a source file, and the name's
+/// span there: navigation, references and rename start from it.
+pub fn tag_symbol(db: &dyn Db, file: File, offset: u32) -> Option<(Symbol, Span)> {
+    symbol_at(db, file, offset).map(|(_, symbol, span)| (symbol, span))
+}
+
+/// Where the tags of `sources` name a symbol: a control's name (alone or before
+/// `.obligation`), or an obligation's name after its control. Other symbols are never
+/// tagged.
+pub fn tag_occurrences(db: &dyn Db, sources: &[File], symbol: &Symbol) -> Vec<FileSpan> {
+    let mut out = Vec::new();
+    for &file in sources {
+        let tags = polic_tags::scan(file.path(db), file.text(db));
+        for target in tags.tags.iter().flat_map(|tag| &tag.targets) {
+            let span = match symbol {
+                Symbol::Item(Kind::Control, name) if target.control == *name => {
+                    Some(target.control_span)
+                }
+                Symbol::Obligation { control, name } if target.control == *control => target
+                    .obligation
+                    .as_ref()
+                    .filter(|(obligation, _)| obligation == name)
+                    .map(|(_, span)| *span),
+                _ => None,
+            };
+            out.extend(span.map(|span| FileSpan { file, span }));
+        }
+    }
+    out
+}
+
 /// The trace of the tagged control (or obligation), and whether the file's app must meet it.
 /// `app` is the app the settings name for the file (`polic.toml`), if any.
 pub fn tag_hover(
@@ -49,9 +80,10 @@ pub fn tag_hover(
     file: File,
     offset: u32,
     app: Option<&str>,
+    link: Linker,
 ) -> Option<Hover> {
     let (target, symbol, span) = symbol_at(db, file, offset)?;
-    let mut markdown = describe_symbol(db, workspace, &symbol)?;
+    let mut markdown = describe_symbol(db, workspace, &symbol, link)?;
     let rules = polic_sema::build::rule_set_for_code(db, workspace);
     let policy = Policy::new(rules);
     if let Some(app) = app.or_else(|| policy.app_of(file.path(db))) {

@@ -81,7 +81,7 @@ fn hover_describes_every_kind_of_name() {
         ("mappings.polic", "iso27001#A.8.8", 0),
     ] {
         let (file, offset) = f.at(path, needle, delta);
-        let hover = hover(&f.db, f.workspace, file, offset)
+        let hover = hover(&f.db, f.workspace, file, offset, &|_, _| None)
             .unwrap_or_else(|| panic!("no hover at {needle:?}"));
         let _ = writeln!(
             out,
@@ -108,7 +108,7 @@ fn definitions_references_and_rename() {
     ] {
         let (file, offset) = f.at(path, needle, delta);
         let target = goto_definition(&f.db, f.workspace, file, offset).expect("a definition");
-        let references = references(&f.db, f.workspace, file, offset, false);
+        let references = references(&f.db, f.workspace, file, offset, false, &[]);
         let _ = writeln!(
             out,
             "{needle} -> {} ({} references, first {})",
@@ -122,7 +122,9 @@ fn definitions_references_and_rename() {
     let (file, offset) = f.at("archetypes.polic", "archetype batch-job", 10);
     let (span, placeholder) = prepare_rename(&f.db, f.workspace, file, offset).expect("renamable");
     let _ = writeln!(out, "\nrename {placeholder} at {}:", f.show(file, span));
-    for (file, span, text) in rename(&f.db, f.workspace, file, offset, "batch").expect("renamed") {
+    for (file, span, text) in
+        rename(&f.db, f.workspace, file, offset, "batch", &[]).expect("renamed")
+    {
         let _ = writeln!(out, "  {} -> {text}", f.show(file, span));
     }
     for (path, needle, delta, new_name) in [
@@ -132,7 +134,7 @@ fn definitions_references_and_rename() {
         ("archetypes.polic", "archetype batch-job", 10, "control"),
     ] {
         let (file, offset) = f.at(path, needle, delta);
-        let refused = rename(&f.db, f.workspace, file, offset, new_name).expect_err("refused");
+        let refused = rename(&f.db, f.workspace, file, offset, new_name, &[]).expect_err("refused");
         let _ = writeln!(out, "rename {needle} to {new_name}: {}", refused.0);
     }
     assert_snapshot!(out);

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use polic_ruleset::clause_id;
 use polic_ruleset::eval::{Item, Report};
-use polic_ruleset::evidence::{EvidenceSet, Outcome, ScanRun};
+use polic_ruleset::evidence::{EvidenceSet, Outcome, ScanRun, When};
 use polic_ruleset::schema::{Archetype, Clause, Control, RuleSet};
 use polic_syntax::ast::Date;
 use serde_json::{Value, json};
@@ -196,6 +196,22 @@ fn control_description(control: &Control, archetype: &Archetype) -> String {
     text
 }
 
+/// The clauses a control satisfies directly that a mapping joins to `reference` (a
+/// mapping joins its two clauses both ways, as the rule set's `via_mappings` counts them).
+fn mapped_from<'r>(rules: &'r RuleSet, control: &'r Control, reference: &str) -> Vec<&'r str> {
+    control
+        .satisfies
+        .iter()
+        .filter(|direct| {
+            rules.mappings.iter().any(|m| {
+                (m.from == **direct && m.to == reference)
+                    || (m.to == **direct && m.from == reference)
+            })
+        })
+        .map(String::as_str)
+        .collect()
+}
+
 /// The controls meeting each clause (`standard#id`), and whether through a mapping.
 type Implementations<'r> = BTreeMap<&'r str, Vec<(&'r Control, bool)>>;
 
@@ -243,7 +259,7 @@ pub fn component_definitions(rules: &RuleSet, at: Date) -> Result<Vec<Document>,
                         if *mapped {
                             text.push_str(&format!(
                                 "\n(It meets this clause through a `map` from {}.)",
-                                control.satisfies.join(", ")
+                                mapped_from(rules, control, reference).join(", ")
                             ));
                         }
                         text
@@ -323,8 +339,8 @@ struct Seen {
     title: String,
     description: String,
     method: &'static str,
-    collected: Date,
-    expires: Option<Date>,
+    collected: When,
+    expires: Option<When>,
 }
 
 fn evidence_index(evidence: &EvidenceSet, scans: &[ScanRun]) -> BTreeMap<String, Seen> {
@@ -477,10 +493,10 @@ pub fn assessment_results(
                         "description": s.description,
                         "methods": [s.method],
                         "relevant-evidence": [{ "description": format!("polic evidence input {origin}") }],
-                        "collected": timestamp(s.collected),
+                        "collected": s.collected.rfc3339(),
                     });
                     if let Some(expires) = s.expires {
-                        observation["expires"] = json!(timestamp(expires));
+                        observation["expires"] = json!(expires.rfc3339());
                     }
                     observation
                 });

@@ -12,7 +12,7 @@ use polic_syntax::ast::Date;
 use serde::Serialize;
 
 use crate::engine::{Bits, EngineError, Population};
-use crate::evidence::{CodeTag, Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject};
+use crate::evidence::{CodeTag, Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject, When};
 use crate::schema::{App, Control, FactKind, RuleSet, Value, Waiver};
 
 /// How priority and scores are computed; named in every output.
@@ -79,16 +79,23 @@ pub struct Options {
 pub struct Report<'a> {
     pub rules: &'a RuleSet,
     pub at: Date,
+    pub fail_above: Option<u32>,
     pub portfolio: Totals,
     pub units: Vec<(String, Totals)>,
     /// In the rule set's app order.
     pub apps: Vec<AppReport<'a>>,
     pub standards: Vec<StandardReport>,
     pub clauses: Vec<ClauseReport<'a>>,
+    /// Adopted clauses that no control satisfies, as indices into `clauses`: by standard,
+    /// then family, heaviest first, then id.
+    pub uncovered_clauses: Vec<usize>,
     /// Open items, highest priority first: (index in `apps`, index in its items).
     pub queue: Vec<(usize, usize)>,
     /// Evidence that matched nothing in the rule set: reported, never dropped.
     pub unmatched: Vec<Unmatched>,
+    /// Evidence about something the rule set knows that did not count: collected after
+    /// the evaluation date, or a duplicate or the losing side of a tie.
+    pub not_counted: Vec<Unmatched>,
     pub gate: Gate,
 }
 
@@ -159,6 +166,13 @@ pub struct Item<'a> {
 }
 
 impl Item<'_> {
+    /// Whether it fails the gate: always when overdue or its waiver expired; when open and
+    /// of a priority above `fail_above`.
+    pub fn fails_gate(&self, fail_above: Option<u32>) -> bool {
+        self.status.always_fails()
+            || (self.status.open() && fail_above.is_some_and(|limit| self.priority > limit))
+    }
+
     pub fn obligation_name(&self) -> &str {
         &self.control.obligations[self.obligation].name
     }
@@ -168,18 +182,30 @@ impl Item<'_> {
         format!("{}.{}", self.control.name, self.obligation_name())
     }
 
+    /// The clauses it serves: those its control satisfies as written, then those reached
+    /// through a mapping in natural order (`v2` before `v10`).
     pub fn clauses(&self) -> impl Iterator<Item = &str> {
+        let mut mapped: Vec<&str> = self
+            .control
+            .via_mappings
+            .iter()
+            .map(String::as_str)
+            .collect();
+        mapped.sort_by(|a, b| crate::clause_id::natural_cmp(a, b));
         self.control
             .satisfies
             .iter()
-            .chain(&self.control.via_mappings)
             .map(String::as_str)
+            .chain(mapped)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClauseReport<'a> {
     pub clause: String,
+    pub standard: &'a str,
+    /// The clause's first group in its standard (`ac` in NIST SP 800-53, `v2` in ASVS).
+    pub family: Option<&'a str>,
     pub title: Option<&'a str>,
     pub weight: u32,
     pub needed_by: usize,
@@ -336,7 +362,7 @@ pub fn evaluate<'a>(
     let at = options.at;
     let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
-    let mut index = EvidenceIndex::new(rules, evidence, scans);
+    let mut index = EvidenceIndex::new(rules, evidence, scans, at);
     let control_index: BTreeMap<&str, usize> = rules
         .controls
         .iter()
@@ -370,13 +396,21 @@ pub fn evaluate<'a>(
             let through = archetypes
                 .iter()
                 .find(|r| r.lineage.iter().any(|l| named.contains(l)));
+            // `RuleSet::validate` bounds weights so this fits; a rule set that skipped
+            // validation gets an error, never a priority that wrapped around.
+            let priority = control.weight.checked_mul(rank).ok_or_else(|| {
+                EngineError(format!(
+                    "priority of control `{}` for app `{}` overflows: weight {} × criticality rank {rank}",
+                    control.name, app.name, control.weight
+                ))
+            })?;
             for obligation in 0..control.obligations.len() {
                 let mut item = Item {
                     control,
                     control_index: c,
                     obligation,
                     status: Status::Unmet,
-                    priority: control.weight * rank,
+                    priority,
                     archetype: through.map_or("", |r| r.name.as_str()),
                     line,
                     provided_by: through
@@ -389,7 +423,8 @@ pub fn evaluate<'a>(
                 };
                 index.judge(&mut item, &evidence, at);
                 covered |= !item.evidence.is_empty()
-                    || matches!(item.status, Status::Provided | Status::Waived);
+                    || item.provided_by.is_some()
+                    || item.status == Status::Waived;
                 items.push(item);
             }
             if !covered {
@@ -406,6 +441,30 @@ pub fn evaluate<'a>(
                     origin: tag.origin.clone(),
                     reason: format!("app `{}` does not require control `{name}`", app.name),
                 }));
+            }
+        }
+        // The app's own records no item used: about a control it does not require, or one
+        // its platform provides (only the platform's evidence counts then).
+        for (name, records) in &evidence.records {
+            let c = control_index[name];
+            let provider = items
+                .iter()
+                .find(|i| i.control_index == c)
+                .and_then(|i| i.provided_by);
+            for &(i, record) in records {
+                if index.used_records.contains(&i) {
+                    continue;
+                }
+                index.unknown.push(Unmatched {
+                    origin: record.origin.clone(),
+                    reason: match provider {
+                        Some(p) => format!(
+                            "archetype `{p}` provides control `{name}` to app `{}`: only the platform's evidence counts",
+                            app.name
+                        ),
+                        _ => format!("app `{}` does not require control `{name}`", app.name),
+                    },
+                });
             }
         }
         // Controls are listed by name, so indices order them by name without comparing text;
@@ -426,7 +485,7 @@ pub fn evaluate<'a>(
     for (app, rank) in apps.iter_mut().zip(&ranks) {
         app.totals = totals([(*rank, app.items.as_slice())]);
     }
-    let unmatched = index.unmatched(rules);
+    let (unmatched, not_counted) = index.unmatched(rules);
 
     let portfolio = totals(
         apps.iter()
@@ -454,6 +513,19 @@ pub fn evaluate<'a>(
         })
         .collect();
     let (clauses, standards) = clause_reports(rules, &applicable, &apps, &control_index)?;
+    let mut uncovered_clauses: Vec<usize> = (0..clauses.len())
+        .filter(|&c| clauses[c].controls.is_empty())
+        .collect();
+    uncovered_clauses.sort_by(|&a, &b| {
+        let (a, b) = (&clauses[a], &clauses[b]);
+        a.standard
+            .cmp(b.standard)
+            .then_with(|| {
+                crate::clause_id::natural_cmp(a.family.unwrap_or(""), b.family.unwrap_or(""))
+            })
+            .then_with(|| b.weight.cmp(&a.weight))
+            .then_with(|| crate::clause_id::natural_cmp(&a.clause, &b.clause))
+    });
 
     // Apps are listed by name too: the queue sorts on (priority, app, control, obligation)
     // as integers, computed once.
@@ -481,33 +553,32 @@ pub fn evaluate<'a>(
     let entry = |&(a, i): &(usize, usize)| &apps[a].items[i];
     let reasons = queue
         .iter()
-        .filter(|e| {
-            entry(e).status.always_fails()
-                || options
-                    .fail_above
-                    .is_some_and(|limit| entry(e).priority > limit)
-        })
+        .filter(|e| entry(e).fails_gate(options.fail_above))
         .map(|e| {
             let item = entry(e);
             format!(
-                "{} {}: {} (priority {})",
+                "{} {}: {} (priority {}; clauses {})",
                 apps[e.0].app.name,
                 item.qualified(),
                 item.status.as_str(),
-                item.priority
+                item.priority,
+                item.clauses().collect::<Vec<_>>().join(", ")
             )
         })
         .collect::<Vec<_>>();
     Ok(Report {
         rules,
         at,
+        fail_above: options.fail_above,
         portfolio,
         units,
         apps,
         standards,
         clauses,
+        uncovered_clauses,
         queue,
         unmatched,
+        not_counted,
         gate: Gate {
             pass: reasons.is_empty(),
             reasons,
@@ -603,6 +674,8 @@ fn clause_reports<'a>(
         standard.met += met.count();
         reports.push(ClauseReport {
             clause: reference,
+            standard: clause.standard.as_str(),
+            family: clause.group.first().map(String::as_str),
             title: clause.title.as_deref(),
             weight: adoption.weight,
             needed_by: needed.count(),
@@ -610,6 +683,12 @@ fn clause_reports<'a>(
             controls,
         });
     }
+    // Clause ids in natural order within each standard: V2 before V10.
+    reports.sort_by(|a, b| {
+        a.standard
+            .cmp(b.standard)
+            .then_with(|| crate::clause_id::natural_cmp(&a.clause, &b.clause))
+    });
     Ok((reports, standards.into_values().collect()))
 }
 
@@ -629,16 +708,32 @@ fn unknown_target(
 
 /// One piece of evidence about an obligation, from a record or a scanner run.
 struct Observation<'a> {
-    collected: Date,
+    collected: When,
     pass: bool,
     origin: &'a str,
-    expires: Option<Date>,
+    expires: Option<When>,
     detail: Option<String>,
 }
 
+impl<'a> Observation<'a> {
+    fn of_record(e: &'a Evidence) -> Observation<'a> {
+        Observation {
+            collected: e.collected,
+            pass: e.outcome == Outcome::Pass,
+            origin: e.origin.as_str(),
+            expires: e.expires,
+            detail: e.detail.clone(),
+        }
+    }
+}
+
+/// Evidence records of one subject (app or archetype), by control, with their index in
+/// the evidence set.
+type Records<'a> = BTreeMap<&'a str, Vec<(usize, &'a Evidence)>>;
+
 /// The evidence and waivers of one app.
 struct AppEvidence<'a> {
-    records: BTreeMap<&'a str, Vec<&'a Evidence>>,
+    records: Records<'a>,
     findings: Vec<(usize, &'a Finding)>,
     scans: Vec<(usize, &'a ScanRun)>,
     waivers: Vec<&'a Waiver>,
@@ -648,21 +743,34 @@ struct AppEvidence<'a> {
 /// Evidence grouped for lookup, with what each record was used for: records used by no
 /// item are reported as unmatched.
 struct EvidenceIndex<'a> {
-    apps: BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Evidence>>>,
-    platforms: BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a Evidence>>>,
+    apps: BTreeMap<&'a str, Records<'a>>,
+    platforms: BTreeMap<&'a str, Records<'a>>,
     findings: BTreeMap<&'a str, Vec<(usize, &'a Finding)>>,
     scans: BTreeMap<&'a str, Vec<(usize, &'a ScanRun)>>,
     waivers: BTreeMap<&'a str, Vec<&'a Waiver>>,
     code: BTreeMap<&'a str, BTreeMap<&'a str, Vec<&'a CodeTag>>>,
-    set: &'a EvidenceSet,
     all_scans: &'a [ScanRun],
+    used_records: BTreeSet<usize>,
     used_findings: BTreeSet<usize>,
     used_scans: BTreeSet<usize>,
     unknown: Vec<Unmatched>,
+    /// Read, and about something the rule set knows, but not counted: collected after the
+    /// evaluation date, or beaten by a record of the same time.
+    not_counted: BTreeSet<(String, String)>,
+}
+
+/// Why evidence from after the evaluation date does not count.
+fn future(what: &str, when: When, at: Date) -> String {
+    format!("{what} {when}, after the evaluation date {at}: not counted for {at}")
 }
 
 impl<'a> EvidenceIndex<'a> {
-    fn new(rules: &'a RuleSet, set: &'a EvidenceSet, scans: &'a [ScanRun]) -> EvidenceIndex<'a> {
+    fn new(
+        rules: &'a RuleSet,
+        set: &'a EvidenceSet,
+        scans: &'a [ScanRun],
+        at: Date,
+    ) -> EvidenceIndex<'a> {
         let apps: BTreeSet<&str> = rules.apps.iter().map(|a| a.name.as_str()).collect();
         let archetypes: BTreeSet<&str> = rules.archetypes.iter().map(|a| a.name.as_str()).collect();
         let controls: BTreeMap<&str, &Control> = rules
@@ -677,11 +785,12 @@ impl<'a> EvidenceIndex<'a> {
             scans: BTreeMap::new(),
             waivers: BTreeMap::new(),
             code: BTreeMap::new(),
-            set,
             all_scans: scans,
+            used_records: BTreeSet::new(),
             used_findings: BTreeSet::new(),
             used_scans: BTreeSet::new(),
             unknown: Vec::new(),
+            not_counted: BTreeSet::new(),
         };
         for waiver in &rules.waivers {
             index
@@ -690,7 +799,7 @@ impl<'a> EvidenceIndex<'a> {
                 .or_default()
                 .push(waiver);
         }
-        for evidence in &set.evidence {
+        for (i, evidence) in set.evidence.iter().enumerate() {
             let problem = match &evidence.subject {
                 Subject::App(app) if !apps.contains(app.as_str()) => {
                     Some(format!("unknown app `{app}`"))
@@ -707,6 +816,13 @@ impl<'a> EvidenceIndex<'a> {
                 });
                 continue;
             }
+            if evidence.collected.after(at) {
+                index.not_counted.insert((
+                    evidence.origin.clone(),
+                    future("collected", evidence.collected, at),
+                ));
+                continue;
+            }
             let (map, subject) = match &evidence.subject {
                 Subject::App(app) => (&mut index.apps, app.as_str()),
                 Subject::Archetype(archetype) => (&mut index.platforms, archetype.as_str()),
@@ -715,7 +831,7 @@ impl<'a> EvidenceIndex<'a> {
                 .or_default()
                 .entry(evidence.control.as_str())
                 .or_default()
-                .push(evidence);
+                .push((i, evidence));
         }
         for tag in &set.code {
             let problem = if !apps.contains(tag.app.as_str()) {
@@ -738,31 +854,42 @@ impl<'a> EvidenceIndex<'a> {
             }
         }
         for (i, finding) in set.findings.iter().enumerate() {
-            if apps.contains(finding.app.as_str()) {
+            if !apps.contains(finding.app.as_str()) {
+                index.unknown.push(Unmatched {
+                    origin: finding.origin.clone(),
+                    reason: format!("unknown app `{}`", finding.app),
+                });
+            } else if finding.first_seen.after(at) {
+                index.not_counted.insert((
+                    finding.origin.clone(),
+                    future("first seen", finding.first_seen, at),
+                ));
+            } else {
                 index
                     .findings
                     .entry(finding.app.as_str())
                     .or_default()
                     .push((i, finding));
-            } else {
-                index.unknown.push(Unmatched {
-                    origin: finding.origin.clone(),
-                    reason: format!("unknown app `{}`", finding.app),
-                });
             }
         }
         for (i, run) in scans.iter().enumerate() {
-            if apps.contains(run.app.as_str()) {
+            if !apps.contains(run.app.as_str()) {
+                index.unknown.push(Unmatched {
+                    origin: run.origin.clone(),
+                    reason: format!("unknown app `{}`", run.app),
+                });
+            } else if run.collected.after(at) {
+                index
+                    .not_counted
+                    .insert((run.origin.clone(), future("run at", run.collected, at)));
+                // Reported here, so not again as matching nothing.
+                index.used_scans.insert(i);
+            } else {
                 index
                     .scans
                     .entry(run.app.as_str())
                     .or_default()
                     .push((i, run));
-            } else {
-                index.unknown.push(Unmatched {
-                    origin: run.origin.clone(),
-                    reason: format!("unknown app `{}`", run.app),
-                });
             }
         }
         index
@@ -779,22 +906,54 @@ impl<'a> EvidenceIndex<'a> {
         }
     }
 
-    /// The most recent record for an obligation (or for its whole control).
-    fn latest(
-        records: &BTreeMap<&'a str, Vec<&'a Evidence>>,
+    /// The records about an obligation (or its whole control), marked as used.
+    fn records_for(
+        &mut self,
+        records: Option<&Records<'a>>,
         control: &str,
         obligation: &str,
-    ) -> Option<&'a Evidence> {
-        records
-            .get(control)?
-            .iter()
-            .filter(|e| e.obligation.as_deref().is_none_or(|o| o == obligation))
-            .max_by(|a, b| {
-                a.collected
-                    .cmp(&b.collected)
-                    .then_with(|| a.origin.cmp(&b.origin))
-            })
-            .copied()
+    ) -> Vec<Observation<'a>> {
+        let mut out = Vec::new();
+        for &(i, e) in records.and_then(|r| r.get(control)).into_iter().flatten() {
+            if e.obligation.as_deref().is_none_or(|o| o == obligation) {
+                self.used_records.insert(i);
+                out.push(Observation::of_record(e));
+            }
+        }
+        out
+    }
+
+    /// The observation that decides: the latest. On a tie, a failure wins over a pass (a
+    /// failing check is never outvoted by a passing one of the same moment), then the
+    /// first by origin; the others of that moment are reported as not counted.
+    fn latest(&mut self, observations: Vec<Observation<'a>>) -> Option<Observation<'a>> {
+        let newest = observations.iter().map(|o| o.collected.instant()).max()?;
+        let mut tied: Vec<Observation<'a>> = observations
+            .into_iter()
+            .filter(|o| o.collected.instant() == newest)
+            .collect();
+        tied.sort_by(|a, b| {
+            a.pass
+                .cmp(&b.pass)
+                .then_with(|| crate::clause_id::natural_cmp(a.origin, b.origin))
+        });
+        let mut tied = tied.into_iter();
+        let chosen = tied.next()?;
+        for other in tied {
+            let reason = if other.pass == chosen.pass {
+                format!(
+                    "a duplicate of {}: same time ({}) and outcome",
+                    chosen.origin, chosen.collected
+                )
+            } else {
+                format!(
+                    "passes, but {} fails at the same time ({}): a failure wins a tie",
+                    chosen.origin, chosen.collected
+                )
+            };
+            self.not_counted.insert((other.origin.to_string(), reason));
+        }
+        Some(chosen)
     }
 
     /// Sets an item's status from, in order: platform provision, waivers, open findings,
@@ -803,20 +962,14 @@ impl<'a> EvidenceIndex<'a> {
         let control = item.control;
         let obligation = &control.obligations[item.obligation];
         if let Some(provider) = item.provided_by {
-            let platform = self
-                .platforms
-                .get(provider)
-                .and_then(|records| Self::latest(records, &control.name, &obligation.name));
-            item.status = match platform {
-                Some(e) if e.outcome == Outcome::Fail => {
-                    item.detail = Some(format!("the platform's evidence for `{provider}` fails"));
-                    Status::Unmet
-                }
-                _ => Status::Provided,
-            };
-            item.evidence.extend(platform.map(|e| e.origin.as_str()));
+            // The platform's evidence decides, judged as an app's own would be.
+            let platform = self.platforms.get(provider).cloned();
+            let seen = self.records_for(platform.as_ref(), &control.name, &obligation.name);
+            let latest = self.latest(seen);
+            settle(item, latest, at, Some(provider));
             return;
         }
+        let records = self.records_for(Some(&app.records), &control.name, &obligation.name);
         if let Some(waiver) = app.waivers.iter().find(|w| {
             w.control == control.name && w.obligation.as_ref().is_none_or(|o| *o == obligation.name)
         }) {
@@ -844,21 +997,13 @@ impl<'a> EvidenceIndex<'a> {
                 Some(named) => *named == control.name,
                 None => finding.tool.as_deref().is_some_and(scanned_by),
             };
-            let window = control
-                .remediation
-                .get(&finding.severity)
-                .copied()
-                .or(control.due_days);
-            let (true, Some(window)) = (relevant, window) else {
+            let (true, Some(due)) = (relevant, finding_due(control, finding)) else {
                 continue;
             };
             self.used_findings.insert(i);
-            if finding.fixed.is_some_and(|fixed| fixed <= at) {
+            if finding.fixed.is_some_and(|fixed| !fixed.after(at)) {
                 continue;
             }
-            let due = Date::from_days_since_epoch(
-                finding.first_seen.days_since_epoch() + i64::from(window),
-            );
             open.push((due, finding));
         }
         if !open.is_empty() {
@@ -887,15 +1032,8 @@ impl<'a> EvidenceIndex<'a> {
             }
             return;
         }
-        // The latest of the evidence records and of the scanner runs that verify it.
-        let mut latest: Option<Observation<'a>> =
-            Self::latest(&app.records, &control.name, &obligation.name).map(|e| Observation {
-                collected: e.collected,
-                pass: e.outcome == Outcome::Pass,
-                origin: e.origin.as_str(),
-                expires: e.expires,
-                detail: e.detail.clone(),
-            });
+        // The records and the scanner runs that verify it: the latest decides.
+        let mut seen = records;
         for &(i, run) in &app.scans {
             let Some(verify) = obligation
                 .verify
@@ -905,64 +1043,67 @@ impl<'a> EvidenceIndex<'a> {
                 continue;
             };
             self.used_scans.insert(i);
-            if latest
-                .as_ref()
-                .is_some_and(|seen| seen.collected > run.collected)
-            {
-                continue;
-            }
             let failing: Vec<&str> = run
                 .failing_rules
                 .iter()
                 .filter(|r| verify.rules.is_empty() || verify.rules.contains(r))
                 .map(String::as_str)
                 .collect();
-            let detail =
-                (!failing.is_empty()).then(|| format!("failing rules: {}", failing.join(", ")));
-            latest = Some(Observation {
+            let (pass, detail) = match &run.failure {
+                Some(why) => (
+                    false,
+                    Some(format!("scan `{}` is not a pass: {why}", run.tool)),
+                ),
+                None if failing.is_empty() => (true, None),
+                None => (
+                    false,
+                    Some(format!("failing rules: {}", failing.join(", "))),
+                ),
+            };
+            seen.push(Observation {
                 collected: run.collected,
-                pass: failing.is_empty(),
+                pass,
                 origin: run.origin.as_str(),
                 expires: None,
                 detail,
             });
         }
-        let Some(Observation {
-            collected,
-            pass,
-            origin,
-            expires,
-            detail,
-        }) = latest
-        else {
-            item.status = Status::Unmet;
-            item.detail = Some("no evidence".to_string());
-            return;
-        };
-        item.evidence.push(origin);
-        item.detail = detail;
-        if !pass {
-            let due = control
-                .due_days
-                .map(|d| Date::from_days_since_epoch(collected.days_since_epoch() + i64::from(d)));
-            item.due = due;
-            item.status = if due.is_some_and(|d| d < at) {
-                Status::Overdue
-            } else {
-                Status::Unmet
-            };
-        } else if let Some(expired) = expires.filter(|e| *e < at) {
-            item.status = Status::Stale;
-            item.detail = Some(format!("evidence expired on {expired}"));
-        } else {
-            item.status = Status::Met;
-        }
+        let latest = self.latest(seen);
+        settle(item, latest, at, None);
     }
 
     /// Records that named something unknown, and those that named known apps but matched
     /// no obligation they must meet.
-    fn unmatched(self, rules: &RuleSet) -> Vec<Unmatched> {
-        let mut out = self.unknown;
+    fn unmatched(mut self, rules: &RuleSet) -> (Vec<Unmatched>, Vec<Unmatched>) {
+        let mut out = std::mem::take(&mut self.unknown);
+        for records in self.platforms.values() {
+            for &(i, record) in records.values().flatten() {
+                if self.used_records.contains(&i) {
+                    continue;
+                }
+                let Subject::Archetype(archetype) = &record.subject else {
+                    continue;
+                };
+                let provides = rules
+                    .archetypes
+                    .iter()
+                    .any(|a| a.provides.get(&record.control) == Some(archetype));
+                out.push(Unmatched {
+                    origin: record.origin.clone(),
+                    reason: if provides {
+                        format!(
+                            "no app evaluated gets control `{}` from archetype `{archetype}`",
+                            record.control
+                        )
+                    } else {
+                        format!(
+                            "archetype `{archetype}` does not provide control `{}`",
+                            record.control
+                        )
+                    },
+                });
+            }
+        }
         for (i, run) in self.all_scans.iter().enumerate() {
             if !self.used_scans.contains(&i) && rules.apps.iter().any(|a| a.name == run.app) {
                 out.push(Unmatched {
@@ -974,9 +1115,8 @@ impl<'a> EvidenceIndex<'a> {
                 });
             }
         }
-        for (i, finding) in self.set.findings.iter().enumerate() {
-            if !self.used_findings.contains(&i) && rules.apps.iter().any(|a| a.name == finding.app)
-            {
+        for &(i, finding) in self.findings.values().flatten() {
+            if !self.used_findings.contains(&i) {
                 out.push(Unmatched {
                     origin: finding.origin.clone(),
                     reason: format!(
@@ -988,10 +1128,88 @@ impl<'a> EvidenceIndex<'a> {
                 });
             }
         }
-        out.sort_by(|a, b| {
+        let by_origin = |a: &Unmatched, b: &Unmatched| {
             crate::clause_id::natural_cmp(&a.origin, &b.origin)
                 .then_with(|| a.reason.cmp(&b.reason))
-        });
-        out
+        };
+        out.sort_by(by_origin);
+        let mut not_counted: Vec<Unmatched> = self
+            .not_counted
+            .into_iter()
+            .map(|(origin, reason)| Unmatched { origin, reason })
+            .collect();
+        not_counted.sort_by(by_origin);
+        (out, not_counted)
     }
+}
+
+/// An item's status from the observation that decides it, the same for an app's own
+/// evidence and, for a control the platform provides (`platform`), the platform's.
+fn settle<'a>(
+    item: &mut Item<'a>,
+    latest: Option<Observation<'a>>,
+    at: Date,
+    platform: Option<&str>,
+) {
+    let named = |text: String| match platform {
+        Some(provider) => format!("provided by archetype `{provider}`: {text}"),
+        None => text,
+    };
+    let Some(seen) = latest else {
+        item.status = Status::Unmet;
+        item.detail = Some(named(
+            if platform.is_some() {
+                "no platform evidence"
+            } else {
+                "no evidence"
+            }
+            .to_string(),
+        ));
+        return;
+    };
+    item.evidence.push(seen.origin);
+    if !seen.pass {
+        let due = item.control.due_days.map(|d| {
+            Date::from_days_since_epoch(seen.collected.date().days_since_epoch() + i64::from(d))
+        });
+        item.due = due;
+        item.status = if due.is_some_and(|d| d < at) {
+            Status::Overdue
+        } else {
+            Status::Unmet
+        };
+        item.detail = match (platform, seen.detail) {
+            (None, detail) => detail,
+            (Some(_), None) => Some(named("the platform's evidence fails".to_string())),
+            (Some(_), Some(detail)) => {
+                Some(named(format!("the platform's evidence fails: {detail}")))
+            }
+        };
+    } else if let Some(expired) = seen.expires.filter(|e| e.expired_by(at)) {
+        item.status = Status::Stale;
+        let whose = if platform.is_some() {
+            "platform evidence"
+        } else {
+            "evidence"
+        };
+        item.detail = Some(named(format!("{whose} expired on {expired}")));
+    } else if platform.is_some() {
+        item.status = Status::Provided;
+    } else {
+        item.status = Status::Met;
+        item.detail = seen.detail;
+    }
+}
+
+/// When an open finding must be fixed: the day it was first seen plus the control's window
+/// for its severity (or the control's `due`); `None` when the control sets neither.
+pub fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
+    let window = control
+        .remediation
+        .get(&finding.severity)
+        .copied()
+        .or(control.due_days)?;
+    Some(Date::from_days_since_epoch(
+        finding.first_seen.date().days_since_epoch() + i64::from(window),
+    ))
 }

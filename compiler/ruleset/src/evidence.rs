@@ -1,7 +1,11 @@
 //! Evidence input: JSON lines written by CI steps and scanners, and SARIF 2.1.0 files.
-//! Malformed input is an error with its line number; well-formed records that match
-//! nothing in the rule set are kept and reported by the evaluation, never dropped.
+//! Malformed input is an error with its line number (JSON path for SARIF); well-formed
+//! records that match nothing in the rule set are kept and reported by the evaluation,
+//! never dropped.
 
+use jiff::Timestamp;
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
+use jiff::tz::Offset;
 use polic_syntax::ast::Date;
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -13,6 +17,121 @@ pub type Origin = String;
 pub enum Outcome {
     Pass,
     Fail,
+}
+
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// When evidence was collected or expires: a day as written (`2026-11-20`), or an instant
+/// with the offset it was written with (`2026-11-20T04:10:00+02:00`). A day stands for its
+/// start in UTC wherever times are compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum When {
+    Day(Date),
+    Instant {
+        at: Timestamp,
+        /// `None`: written in UTC as `Z`.
+        offset: Option<Offset>,
+    },
+}
+
+/// The instant a day starts, in UTC.
+pub fn day_start(day: Date) -> Timestamp {
+    // Years 0 to 9999 (all a `Date` can parse) are within jiff's range.
+    Timestamp::from_second(day.days_since_epoch() * SECONDS_PER_DAY).unwrap_or(Timestamp::MAX)
+}
+
+/// The instant after the last of a day, in UTC: what `--at DAY` is compared against, so
+/// that everything collected on that day counts and nothing later does.
+pub fn day_end(day: Date) -> Timestamp {
+    day_start(Date::from_days_since_epoch(day.days_since_epoch() + 1))
+}
+
+impl When {
+    /// Reads `YYYY-MM-DD` or an RFC 3339 time with an offset (`Z` or `±hh:mm`).
+    pub fn parse(text: &str) -> Result<When, String> {
+        if text.len() == 10 {
+            return Date::parse(text)
+                .map(When::Day)
+                .ok_or_else(|| "not a valid date".to_string());
+        }
+        let pieces = Pieces::parse(text).map_err(|e| format!("not an RFC 3339 time: {e}"))?;
+        let Some(time) = pieces.time() else {
+            return Err("not an RFC 3339 time: no time of day".to_string());
+        };
+        let offset = match pieces.offset() {
+            Some(PiecesOffset::Zulu) => None,
+            Some(PiecesOffset::Numeric(n)) if n.offset() == Offset::UTC && n.is_negative() => None,
+            Some(PiecesOffset::Numeric(n)) => Some(n.offset()),
+            Some(_) | None => {
+                return Err("the time has no offset, so it is not an instant".to_string());
+            }
+        };
+        if pieces.time_zone_annotation().is_some() {
+            return Err("a time zone annotation is not RFC 3339".to_string());
+        }
+        let at = offset
+            .unwrap_or(Offset::UTC)
+            .to_timestamp(pieces.date().to_datetime(time))
+            .map_err(|e| format!("out of range: {e}"))?;
+        // Dates here are years 0 to 9999 in UTC.
+        if !(0..=9999).contains(&Offset::UTC.to_datetime(at).year()) {
+            return Err("out of range: years 0 to 9999 in UTC".to_string());
+        }
+        Ok(When::Instant { at, offset })
+    }
+
+    /// The instant it stands for: a day's start in UTC.
+    pub fn instant(self) -> Timestamp {
+        match self {
+            When::Day(day) => day_start(day),
+            When::Instant { at, .. } => at,
+        }
+    }
+
+    /// The UTC day it falls on, for date arithmetic (due dates, remediation windows).
+    pub fn date(self) -> Date {
+        match self {
+            When::Day(day) => day,
+            When::Instant { at, .. } => {
+                Date::from_days_since_epoch(at.as_second().div_euclid(SECONDS_PER_DAY))
+            }
+        }
+    }
+
+    /// Whether it is later than the whole of `day` (UTC): evidence from after `--at`.
+    pub fn after(self, day: Date) -> bool {
+        self.instant() >= day_end(day)
+    }
+
+    /// As an expiry: whether the evidence no longer holds at the end of `day`. A day as
+    /// expiry holds through that day; an instant holds until that instant.
+    pub fn expired_by(self, day: Date) -> bool {
+        match self {
+            When::Day(expires) => expires < day,
+            When::Instant { at, .. } => at < day_end(day),
+        }
+    }
+
+    /// An RFC 3339 time: an instant as written, a day as its start in UTC.
+    pub fn rfc3339(self) -> String {
+        match self {
+            When::Day(day) => format!("{day}T00:00:00Z"),
+            instant => instant.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for When {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            When::Day(day) => write!(f, "{day}"),
+            When::Instant { at, offset: None } => write!(f, "{at}"),
+            When::Instant {
+                at,
+                offset: Some(offset),
+            } => write!(f, "{}", at.display_with_offset(offset)),
+        }
+    }
 }
 
 /// An attestation that an obligation holds (or not) for an app, or for every app of an
@@ -27,8 +146,8 @@ pub struct Evidence {
     pub tool: Option<String>,
     pub tool_version: Option<String>,
     pub commit: Option<String>,
-    pub collected: Date,
-    pub expires: Option<Date>,
+    pub collected: When,
+    pub expires: Option<When>,
     pub detail: Option<String>,
     pub origin: Origin,
 }
@@ -45,8 +164,8 @@ pub struct Finding {
     pub app: String,
     pub id: String,
     pub severity: String,
-    pub first_seen: Date,
-    pub fixed: Option<Date>,
+    pub first_seen: When,
+    pub fixed: Option<When>,
     /// The scanner that reported it; matched against obligations verified by that scan.
     pub tool: Option<String>,
     /// Set when the record names its control explicitly.
@@ -110,6 +229,8 @@ pub struct InputError {
     pub file: String,
     pub line: usize,
     pub message: String,
+    /// What to do about it, when there is something to say.
+    pub help: Option<String>,
 }
 
 impl std::fmt::Display for InputError {
@@ -146,13 +267,21 @@ struct Line {
     fixed: Option<String>,
 }
 
-/// A date, or the date part of an RFC 3339 timestamp (`2026-11-01T10:00:00Z`).
-pub fn parse_date(text: &str) -> Option<Date> {
-    let (date, rest) = text.split_at_checked(10)?;
-    if !(rest.is_empty() || rest.starts_with('T') || rest.starts_with(' ')) {
-        return None;
+const TIME_HELP: &str = "write a date (2026-11-20) or an RFC 3339 time with its offset (2026-11-20T04:10:00Z, 2026-11-20T06:10:00+02:00)";
+
+/// A record's problem: what is wrong, and what to do about it.
+struct Problem {
+    message: String,
+    help: Option<String>,
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Problem {
+        Problem {
+            message,
+            help: None,
+        }
     }
-    Date::parse(date)
 }
 
 /// Reads JSON lines. Blank lines and lines starting with `#` are skipped.
@@ -164,15 +293,16 @@ pub fn read_json_lines(file: &str, text: &str, into: &mut EvidenceSet) -> Vec<In
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
-        let error = |message: String| InputError {
+        let error = |problem: Problem| InputError {
             file: file.to_string(),
             line,
-            message,
+            message: problem.message,
+            help: problem.help,
         };
         let record: Line = match serde_json::from_str(trimmed) {
             Ok(record) => record,
             Err(e) => {
-                errors.push(error(format!("not a valid evidence record: {e}")));
+                errors.push(error(format!("not a valid evidence record: {e}").into()));
                 continue;
             }
         };
@@ -180,47 +310,52 @@ pub fn read_json_lines(file: &str, text: &str, into: &mut EvidenceSet) -> Vec<In
         match record.kind.as_deref().unwrap_or("evidence") {
             "evidence" => match evidence(record, origin) {
                 Ok(evidence) => into.evidence.push(evidence),
-                Err(message) => errors.push(error(message)),
+                Err(problem) => errors.push(error(problem)),
             },
             "finding" => match finding(record, origin) {
                 Ok(finding) => into.findings.push(finding),
-                Err(message) => errors.push(error(message)),
+                Err(problem) => errors.push(error(problem)),
             },
-            other => errors.push(error(format!(
-                "unknown kind `{other}`: expected `evidence` or `finding`"
-            ))),
+            other => errors.push(error(
+                format!("unknown kind `{other}`: expected `evidence` or `finding`").into(),
+            )),
         }
     }
     errors
 }
 
-fn required<T>(value: Option<T>, field: &str) -> Result<T, String> {
-    value.ok_or_else(|| format!("missing field `{field}`"))
+fn required<T>(value: Option<T>, field: &str) -> Result<T, Problem> {
+    value.ok_or_else(|| format!("missing field `{field}`").into())
 }
 
-fn date_field(value: Option<String>, field: &str) -> Result<Option<Date>, String> {
+fn time_field(value: Option<String>, field: &str) -> Result<Option<When>, Problem> {
     value
         .map(|text| {
-            parse_date(&text).ok_or_else(|| {
-                format!("`{field}` is not a date: `{text}` (write YYYY-MM-DD or an RFC 3339 time)")
+            When::parse(&text).map_err(|why| Problem {
+                message: format!("`{field}` is not a time: `{text}`: {why}"),
+                help: Some(TIME_HELP.to_string()),
             })
         })
         .transpose()
 }
 
-fn evidence(record: Line, origin: Origin) -> Result<Evidence, String> {
+fn evidence(record: Line, origin: Origin) -> Result<Evidence, Problem> {
     let subject = match (record.app, record.archetype) {
         (Some(app), None) => Subject::App(app),
         (None, Some(archetype)) => Subject::Archetype(archetype),
-        (Some(_), Some(_)) => return Err("give `app` or `archetype`, not both".to_string()),
+        (Some(_), Some(_)) => return Err("give `app` or `archetype`, not both".to_string().into()),
         (None, None) => {
-            return Err("missing field `app` (or `archetype` for platform evidence)".to_string());
+            return Err("missing field `app` (or `archetype` for platform evidence)"
+                .to_string()
+                .into());
         }
     };
     let outcome = match required(record.status, "status")?.as_str() {
         "pass" => Outcome::Pass,
         "fail" => Outcome::Fail,
-        other => return Err(format!("`status` is `{other}`: expected `pass` or `fail`")),
+        other => {
+            return Err(format!("`status` is `{other}`: expected `pass` or `fail`").into());
+        }
     };
     Ok(Evidence {
         subject,
@@ -230,36 +365,99 @@ fn evidence(record: Line, origin: Origin) -> Result<Evidence, String> {
         tool: record.tool,
         tool_version: record.tool_version,
         commit: record.commit,
-        collected: required(date_field(record.collected, "collected")?, "collected")?,
-        expires: date_field(record.expires, "expires")?,
+        collected: required(time_field(record.collected, "collected")?, "collected")?,
+        expires: time_field(record.expires, "expires")?,
         detail: record.detail,
         origin,
     })
 }
 
-fn finding(record: Line, origin: Origin) -> Result<Finding, String> {
+fn finding(record: Line, origin: Origin) -> Result<Finding, Problem> {
     let severity = required(record.severity, "severity")?.to_lowercase();
     if !SEVERITIES.contains(&severity.as_str()) {
         return Err(format!(
             "`severity` is `{severity}`: expected one of {}",
             SEVERITIES.join(", ")
-        ));
+        )
+        .into());
     }
     Ok(Finding {
         app: required(record.app, "app")?,
         id: required(record.id, "id")?,
         severity,
-        first_seen: required(date_field(record.first_seen, "first_seen")?, "first_seen")?,
-        fixed: date_field(record.fixed, "fixed")?,
+        first_seen: required(time_field(record.first_seen, "first_seen")?, "first_seen")?,
+        fixed: time_field(record.fixed, "fixed")?,
         tool: record.tool,
         control: record.control,
         origin,
     })
 }
 
+/// A result's `level` (SARIF 2.1.0 §3.27.10).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    None,
+    Note,
+    Warning,
+    Error,
+}
+
+const LEVELS: &[(&str, Level)] = &[
+    ("none", Level::None),
+    ("note", Level::Note),
+    ("warning", Level::Warning),
+    ("error", Level::Error),
+];
+
+/// A result's `kind` (SARIF 2.1.0 §3.27.9), as it bears on a gate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// `fail`: a problem, failing at level `warning` or `error`.
+    Fail,
+    /// `review` and `open`: the tool could not decide, so it is not a pass.
+    Undecided,
+    /// `pass`, `notApplicable`, `informational`: no problem.
+    NoProblem,
+}
+
+const KINDS: &[(&str, Kind)] = &[
+    ("fail", Kind::Fail),
+    ("review", Kind::Undecided),
+    ("open", Kind::Undecided),
+    ("pass", Kind::NoProblem),
+    ("notApplicable", Kind::NoProblem),
+    ("informational", Kind::NoProblem),
+];
+
+/// A SARIF enumeration value, matched without regard to case.
+fn enumerated<T: Copy>(
+    value: &Json,
+    path: &str,
+    what: &str,
+    values: &[(&str, T)],
+) -> Result<T, (String, String)> {
+    let expected = values
+        .iter()
+        .map(|(name, _)| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let help = format!("SARIF 2.1.0 {what}s are {expected}");
+    let Some(text) = value.as_str() else {
+        return Err((format!("{path}: {what} is not a string: `{value}`"), help));
+    };
+    values
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        .map(|(_, v)| *v)
+        .ok_or_else(|| (format!("{path}: unknown {what} `{text}`"), help))
+}
+
 /// Reads a SARIF 2.1.0 log produced for one app. Each run becomes one evidence record per
-/// obligation its tool verifies (decided at evaluation): results at level `error` or
-/// `warning` are failures. Here each run is reduced to its tool, time and failing rules.
+/// obligation its tool verifies (decided at evaluation). A result is a failure when its
+/// kind is `fail` (the default) at level `warning` or `error`, or its kind is `review` or
+/// `open`; the level defaults to the rule's `defaultConfiguration.level`, else `warning`.
+/// A run that did not succeed or carries no `results` array is not a pass. An unknown
+/// level or kind, or an end time that is not a time, is an error naming its JSON path.
 pub fn read_sarif(
     file: &str,
     app: &str,
@@ -267,10 +465,11 @@ pub fn read_sarif(
     at: Date,
     into: &mut Vec<ScanRun>,
 ) -> Vec<InputError> {
-    let error = |path: &str, message: &str| InputError {
+    let error = |path: &str, message: &str, help: Option<String>| InputError {
         file: file.to_string(),
         line: 0,
         message: format!("{path}: {message}"),
+        help,
     };
     let log: Json = match serde_json::from_str(text) {
         Ok(log) => log,
@@ -279,6 +478,7 @@ pub fn read_sarif(
                 file: file.to_string(),
                 line: e.line(),
                 message: format!("not valid JSON: {e}"),
+                help: None,
             }];
         }
     };
@@ -286,43 +486,173 @@ pub fn read_sarif(
         return vec![error(
             "$.version",
             "expected \"2.1.0\" (only SARIF 2.1.0 is read)",
+            None,
         )];
     }
     let Some(runs) = log.get("runs").and_then(Json::as_array) else {
-        return vec![error("$.runs", "missing or not an array")];
+        return vec![error("$.runs", "missing or not an array", None)];
     };
     let mut errors = Vec::new();
     for (r, run) in runs.iter().enumerate() {
+        let path = format!("$.runs[{r}]");
         let Some(tool) = run.pointer("/tool/driver/name").and_then(Json::as_str) else {
-            errors.push(error(&format!("$.runs[{r}].tool.driver.name"), "missing"));
+            errors.push(error(&format!("{path}.tool.driver.name"), "missing", None));
             continue;
         };
-        let collected = run
-            .pointer("/invocations/0/endTimeUtc")
-            .and_then(Json::as_str)
-            .and_then(parse_date)
-            .unwrap_or(at);
-        let mut failing: Vec<String> = Vec::new();
-        for (i, result) in run
-            .get("results")
+        let mut failures: Vec<String> = Vec::new();
+        let mut collected: Option<When> = None;
+        match run.get("invocations") {
+            None | Some(Json::Null) => {}
+            Some(Json::Array(invocations)) => {
+                for (i, invocation) in invocations.iter().enumerate() {
+                    let at_path = format!("{path}.invocations[{i}]");
+                    match invocation.get("executionSuccessful") {
+                        None | Some(Json::Bool(true)) => {}
+                        Some(Json::Bool(false)) => failures.push(format!(
+                            "invocation {i} did not succeed (`executionSuccessful: false`)"
+                        )),
+                        Some(other) => errors.push(error(
+                            &format!("{at_path}.executionSuccessful"),
+                            &format!("not a boolean: `{other}`"),
+                            None,
+                        )),
+                    }
+                    let Some(end) = invocation.get("endTimeUtc") else {
+                        continue;
+                    };
+                    match end.as_str().map(When::parse) {
+                        Some(Ok(when)) => {
+                            if collected.is_none_or(|c| c.instant() < when.instant()) {
+                                collected = Some(when);
+                            }
+                        }
+                        Some(Err(why)) => errors.push(error(
+                            &format!("{at_path}.endTimeUtc"),
+                            &format!("not a time: `{}`: {why}", end.as_str().unwrap_or_default()),
+                            Some(
+                                "write an RFC 3339 time in UTC, such as 2026-11-20T04:10:00Z"
+                                    .to_string(),
+                            ),
+                        )),
+                        None => errors.push(error(
+                            &format!("{at_path}.endTimeUtc"),
+                            &format!("not a string: `{end}`"),
+                            None,
+                        )),
+                    }
+                }
+            }
+            Some(other) => errors.push(error(
+                &format!("{path}.invocations"),
+                &format!("not an array: `{other}`"),
+                None,
+            )),
+        }
+        // Per rule (by index), its default level.
+        let rules: Vec<&Json> = run
+            .pointer("/tool/driver/rules")
             .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let Some(rule) = result.get("ruleId").and_then(Json::as_str) else {
-                errors.push(error(
-                    &format!("$.runs[{r}].results[{i}].ruleId"),
-                    "missing",
-                ));
+            .map(|rules| rules.iter().collect())
+            .unwrap_or_default();
+        let mut default_levels: Vec<Option<Level>> = Vec::with_capacity(rules.len());
+        for (i, rule) in rules.iter().enumerate() {
+            let level = match rule.pointer("/defaultConfiguration/level") {
+                None => None,
+                Some(value) => {
+                    let path = format!("{path}.tool.driver.rules[{i}].defaultConfiguration.level");
+                    match enumerated(value, &path, "level", LEVELS) {
+                        Ok(level) => Some(level),
+                        Err((message, help)) => {
+                            errors.push(InputError {
+                                file: file.to_string(),
+                                line: 0,
+                                message,
+                                help: Some(help),
+                            });
+                            None
+                        }
+                    }
+                }
+            };
+            default_levels.push(level);
+        }
+        let results: &[Json] = match run.get("results") {
+            Some(Json::Array(results)) => results,
+            None => {
+                failures.push("the run has no `results`, so the tool produced none".to_string());
+                &[]
+            }
+            Some(Json::Null) => {
+                failures.push("the run's `results` is null, so the tool produced none".to_string());
+                &[]
+            }
+            Some(_) => {
+                failures.push("the run's `results` is not an array".to_string());
+                &[]
+            }
+        };
+        let mut failing: Vec<String> = Vec::new();
+        for (i, result) in results.iter().enumerate() {
+            let at_path = format!("{path}.results[{i}]");
+            let Some(rule) = result
+                .get("ruleId")
+                .or_else(|| result.pointer("/rule/id"))
+                .and_then(Json::as_str)
+            else {
+                errors.push(error(&format!("{at_path}.ruleId"), "missing", None));
                 continue;
             };
-            // SARIF's default level is "warning".
-            let level = result
-                .get("level")
-                .and_then(Json::as_str)
-                .unwrap_or("warning");
-            if matches!(level, "error" | "warning") {
+            let mut bad = |(message, help): (String, String)| {
+                errors.push(InputError {
+                    file: file.to_string(),
+                    line: 0,
+                    message,
+                    help: Some(help),
+                })
+            };
+            let kind = match result.get("kind") {
+                None => Kind::Fail,
+                Some(value) => match enumerated(value, &format!("{at_path}.kind"), "kind", KINDS) {
+                    Ok(kind) => kind,
+                    Err(e) => {
+                        bad(e);
+                        continue;
+                    }
+                },
+            };
+            let level = match result.get("level") {
+                Some(value) => {
+                    match enumerated(value, &format!("{at_path}.level"), "level", LEVELS) {
+                        Ok(level) => level,
+                        Err(e) => {
+                            bad(e);
+                            continue;
+                        }
+                    }
+                }
+                None => {
+                    let index = result
+                        .get("ruleIndex")
+                        .or_else(|| result.pointer("/rule/index"))
+                        .and_then(Json::as_u64)
+                        .and_then(|i| usize::try_from(i).ok())
+                        .filter(|&i| i < rules.len())
+                        .or_else(|| {
+                            rules
+                                .iter()
+                                .position(|r| r.get("id").and_then(Json::as_str) == Some(rule))
+                        });
+                    index
+                        .and_then(|i| default_levels[i])
+                        .unwrap_or(Level::Warning)
+                }
+            };
+            let fails = match kind {
+                Kind::Fail => matches!(level, Level::Warning | Level::Error),
+                Kind::Undecided => true,
+                Kind::NoProblem => false,
+            };
+            if fails {
                 failing.push(rule.to_string());
             }
         }
@@ -335,8 +665,9 @@ pub fn read_sarif(
                 .pointer("/tool/driver/version")
                 .and_then(Json::as_str)
                 .map(str::to_string),
-            collected,
+            collected: collected.unwrap_or(When::Day(at)),
             failing_rules: failing,
+            failure: (!failures.is_empty()).then(|| failures.join("; ")),
             origin: format!("{file} (run {r})"),
         });
     }
@@ -349,9 +680,13 @@ pub struct ScanRun {
     pub app: String,
     pub tool: String,
     pub tool_version: Option<String>,
-    pub collected: Date,
-    /// Rule ids with error or warning results.
+    /// The latest `endTimeUtc` of its invocations, else the evaluation date.
+    pub collected: When,
+    /// Rule ids with failing results.
     pub failing_rules: Vec<String>,
+    /// Why the run cannot count as a pass whatever its results: it did not succeed, or
+    /// carries no `results` array.
+    pub failure: Option<String>,
     pub origin: Origin,
 }
 
@@ -394,14 +729,8 @@ mod tests {
         );
         assert!(errors.is_empty());
         assert_eq!(runs[0].failing_rules, vec!["a", "b"]);
-        assert_eq!(
-            runs[0].collected,
-            Date {
-                year: 2026,
-                month: 10,
-                day: 30
-            }
-        );
+        assert_eq!(runs[0].collected.to_string(), "2026-10-30T12:00:00Z");
+        assert_eq!(runs[0].failure, None);
         let errors = read_sarif(
             "s.sarif",
             "shop",
@@ -417,5 +746,175 @@ mod tests {
             errors[0].to_string(),
             "s.sarif: $.version: expected \"2.1.0\" (only SARIF 2.1.0 is read)"
         );
+    }
+
+    const AT: Date = Date {
+        year: 2026,
+        month: 11,
+        day: 22,
+    };
+
+    /// One run of `tool` with these `results` (raw JSON, or absent) and invocations.
+    fn run(results: Option<&str>, invocations: &str) -> (Vec<ScanRun>, Vec<InputError>) {
+        let results = results
+            .map(|r| format!(r#","results":{r}"#))
+            .unwrap_or_default();
+        let sarif = format!(
+            r#"{{"version":"2.1.0","runs":[{{"tool":{{"driver":{{"name":"semgrep","rules":[{{"id":"quiet","defaultConfiguration":{{"level":"note"}}}}]}}}},"invocations":{invocations}{results}}}]}}"#
+        );
+        let mut runs = Vec::new();
+        let errors = read_sarif("s.sarif", "shop", &sarif, AT, &mut runs);
+        (runs, errors)
+    }
+
+    #[test]
+    fn runs_without_results_or_that_failed_are_not_a_pass() {
+        let ok = r#"[{"executionSuccessful":true}]"#;
+        for (results, invocations, why) in [
+            (None, ok, "the run has no `results`"),
+            (Some("null"), ok, "`results` is null"),
+            (Some(r#"{"ruleId":"a"}"#), ok, "`results` is not an array"),
+            (
+                Some("[]"),
+                r#"[{"executionSuccessful":false}]"#,
+                "invocation 0 did not succeed",
+            ),
+        ] {
+            let (runs, errors) = run(results, invocations);
+            assert!(errors.is_empty(), "{errors:?}");
+            let failure = runs[0].failure.as_deref().unwrap_or_default();
+            assert!(failure.contains(why), "{results:?}: {failure}");
+        }
+        let (runs, _) = run(Some("[]"), ok);
+        assert_eq!(runs[0].failure, None);
+    }
+
+    #[test]
+    fn levels_and_kinds_follow_sarif() {
+        let (runs, errors) = run(
+            Some(
+                r#"[{"ruleId":"upper","level":"ERROR"},{"ruleId":"passed","kind":"pass"},
+                {"ruleId":"na","kind":"notApplicable"},{"ruleId":"info","kind":"INFORMATIONAL"},
+                {"ruleId":"failed","kind":"fail"},{"ruleId":"review","kind":"review","level":"none"},
+                {"ruleId":"quiet"},{"ruleId":"quiet-by-index","ruleIndex":0},{"ruleId":"noted","level":"note"},
+                {"ruleId":"defaulted"}]"#,
+            ),
+            "[]",
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        // `quiet` takes its rule's default level, note; the others default to warning.
+        assert_eq!(
+            runs[0].failing_rules,
+            vec!["defaulted", "failed", "review", "upper"]
+        );
+        // Without an end time the run is dated at the evaluation date.
+        assert_eq!(runs[0].collected, When::Day(AT));
+    }
+
+    #[test]
+    fn unknown_levels_and_bad_end_times_are_errors_with_their_path() {
+        let (_, errors) = run(
+            Some(r#"[{"ruleId":"a","level":"critical"},{"ruleId":"b","kind":"maybe"}]"#),
+            r#"[{"endTimeUtc":"yesterday"}]"#,
+        );
+        let messages: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "s.sarif: $.runs[0].invocations[0].endTimeUtc: not a time: `yesterday`: not an RFC 3339 time: failed to parse four digit integer as year: invalid digit, expected 0-9 but got y",
+                "s.sarif: $.runs[0].results[0].level: unknown level `critical`",
+                "s.sarif: $.runs[0].results[1].kind: unknown kind `maybe`",
+            ]
+        );
+        assert_eq!(
+            errors[1].help.as_deref(),
+            Some("SARIF 2.1.0 levels are `none`, `note`, `warning`, `error`")
+        );
+    }
+
+    #[test]
+    fn times_are_instants_with_their_offset() {
+        let when = When::parse("2026-11-20T04:10:00+02:00").expect("parses");
+        assert_eq!(when.to_string(), "2026-11-20T04:10:00+02:00");
+        assert_eq!(when.instant().to_string(), "2026-11-20T02:10:00Z");
+        assert_eq!(
+            When::parse("2026-11-20T04:10:00Z")
+                .expect("parses")
+                .to_string(),
+            "2026-11-20T04:10:00Z"
+        );
+        assert_eq!(
+            When::parse("2026-11-20").expect("parses"),
+            When::Day(Date {
+                year: 2026,
+                month: 11,
+                day: 20
+            })
+        );
+        // Late on the evaluation day (UTC) is not after it; a minute into the next day is.
+        let day = Date {
+            year: 2026,
+            month: 11,
+            day: 20,
+        };
+        assert!(
+            !When::parse("2026-11-20T23:59:59Z")
+                .expect("parses")
+                .after(day)
+        );
+        assert!(
+            When::parse("2026-11-21T00:00:00Z")
+                .expect("parses")
+                .after(day)
+        );
+        assert!(
+            !When::parse("2026-11-21T01:00:00+02:00")
+                .expect("parses")
+                .after(day)
+        );
+        // The UTC day is the one date arithmetic uses.
+        assert_eq!(
+            When::parse("2026-11-21T01:00:00+02:00")
+                .expect("parses")
+                .date(),
+            day
+        );
+        for bad in [
+            "2026-11-20T99:99:99Z",
+            "2026-11-20 nonsense",
+            "2026-11-20T04:10:00",
+            "2026-02-30",
+            "2026-11-20T04:10:00Z[Europe/Paris]",
+        ] {
+            assert!(When::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn invalid_times_in_json_lines_are_errors_with_their_line() {
+        let text = "{\"app\":\"a\",\"control\":\"c\",\"status\":\"pass\",\"collected\":\"2026-11-20T99:99:99Z\"}\n{\"app\":\"a\",\"control\":\"c\",\"status\":\"pass\",\"collected\":\"2026-11-20 nonsense\"}\n{\"app\":\"a\",\"control\":\"c\",\"status\":\"pass\",\"collected\":\"2026-11-20\",\"expires\":\"soon\"}\n";
+        let mut set = EvidenceSet::default();
+        let errors = read_json_lines("e.jsonl", text, &mut set);
+        assert!(set.evidence.is_empty());
+        let lines: Vec<String> = errors
+            .iter()
+            .map(|e| {
+                format!(
+                    "{}:{}: {}",
+                    e.file,
+                    e.line,
+                    e.message.split(':').next().unwrap_or_default()
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                "e.jsonl:1: `collected` is not a time",
+                "e.jsonl:2: `collected` is not a time",
+                "e.jsonl:3: `expires` is not a time",
+            ]
+        );
+        assert!(errors.iter().all(|e| e.help.as_deref() == Some(TIME_HELP)));
     }
 }

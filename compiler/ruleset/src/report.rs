@@ -53,6 +53,32 @@ fn detail(item: &Item) -> String {
     }
 }
 
+/// The clauses an item serves, as every format cites them: `nist80053#si-2, iso27001#A.8.8`.
+fn clause_list(item: &Item) -> String {
+    item.clauses().collect::<Vec<_>>().join(", ")
+}
+
+/// Adopted clauses no control satisfies, one line per standard and family:
+/// `(standard, family, "id (weight w), ...")`.
+fn uncovered_clauses<'r>(report: &'r Report) -> Vec<(&'r str, &'r str, String)> {
+    let mut lines: Vec<(&str, &str, Vec<String>)> = Vec::new();
+    for &c in &report.uncovered_clauses {
+        let clause = &report.clauses[c];
+        let family = clause.family.unwrap_or("");
+        let entry = format!("{} (weight {})", clause.clause, clause.weight);
+        match lines.last_mut() {
+            Some((s, f, entries)) if *s == clause.standard && *f == family => entries.push(entry),
+            _ => lines.push((clause.standard, family, vec![entry])),
+        }
+    }
+    lines
+        .into_iter()
+        .map(|(s, f, entries)| (s, f, entries.join(", ")))
+        .collect()
+}
+
+const UNCOVERED_CLAUSES: &str = "adopted clauses no control satisfies";
+
 fn due(item: &Item) -> String {
     item.due.map(|d| d.to_string()).unwrap_or_default()
 }
@@ -105,6 +131,8 @@ fn uncovered<'r>(report: &'r Report, app: &'r AppReport) -> Vec<&'r str> {
         .collect()
 }
 
+const NOT_COUNTED: &str = "evidence not counted";
+
 const UNCOVERED: &str = "uncovered (no evidence, code tag or waiver)";
 
 /// The terminal table: per app, obligations by priority; then the portfolio.
@@ -118,7 +146,7 @@ pub fn table(report: &Report) -> String {
             let _ = writeln!(out, "  no obligations apply");
             continue;
         }
-        let rows: Vec<[String; 5]> = app
+        let rows: Vec<[String; 6]> = app
             .items
             .iter()
             .map(|i| {
@@ -127,12 +155,20 @@ pub fn table(report: &Report) -> String {
                     i.status.as_str().to_string(),
                     i.qualified(),
                     due(i),
+                    clause_list(i),
                     detail(i),
                 ]
             })
             .collect();
-        let header = ["PRIORITY", "STATUS", "OBLIGATION", "DUE", "DETAIL"];
-        let widths: Vec<usize> = (0..4)
+        let header = [
+            "PRIORITY",
+            "STATUS",
+            "OBLIGATION",
+            "DUE",
+            "CLAUSES",
+            "DETAIL",
+        ];
+        let widths: Vec<usize> = (0..5)
             .map(|c| {
                 rows.iter()
                     .map(|r| r[c].chars().count())
@@ -141,12 +177,12 @@ pub fn table(report: &Report) -> String {
                     .unwrap_or(0)
             })
             .collect();
-        let line = |cells: [&str; 5]| {
+        let line = |cells: [&str; 6]| {
             let mut s = String::from("  ");
-            for (c, cell) in cells.iter().enumerate().take(4) {
+            for (c, cell) in cells.iter().enumerate().take(5) {
                 let _ = write!(s, "{cell:<width$}  ", width = widths[c]);
             }
-            s.push_str(cells[4]);
+            s.push_str(cells[5]);
             s.trim_end().to_string()
         };
         let _ = writeln!(out, "{}", line(header));
@@ -154,7 +190,7 @@ pub fn table(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "{}",
-                line([&row[0], &row[1], &row[2], &row[3], &row[4]])
+                line([&row[0], &row[1], &row[2], &row[3], &row[4], &row[5]])
             );
         }
         if !app.code.is_empty() {
@@ -193,12 +229,23 @@ pub fn table(report: &Report) -> String {
             totals_line(totals)
         );
     }
+    let uncovered = uncovered_clauses(report);
     for standard in &report.standards {
         let _ = writeln!(
             out,
             "  standard {}: {} adopted clauses, {} of {} app needs met",
             standard.standard, standard.clauses, standard.met, standard.needed
         );
+        let mine: Vec<_> = uncovered
+            .iter()
+            .filter(|(s, _, _)| *s == standard.standard)
+            .collect();
+        if !mine.is_empty() {
+            let _ = writeln!(out, "    {UNCOVERED_CLAUSES}:");
+            for (_, family, entries) in mine {
+                let _ = writeln!(out, "      {family}: {entries}");
+            }
+        }
     }
     if !report.unmatched.is_empty() {
         let _ = writeln!(
@@ -207,6 +254,12 @@ pub fn table(report: &Report) -> String {
             report.unmatched.len()
         );
         for u in &report.unmatched {
+            let _ = writeln!(out, "  {}: {}", u.origin, u.reason);
+        }
+    }
+    if !report.not_counted.is_empty() {
+        let _ = writeln!(out, "\n{NOT_COUNTED} ({}):", report.not_counted.len());
+        for u in &report.not_counted {
             let _ = writeln!(out, "  {}: {}", u.origin, u.reason);
         }
     }
@@ -275,18 +328,19 @@ pub fn markdown(report: &Report) -> String {
     if !report.queue.is_empty() {
         let _ = writeln!(
             out,
-            "\n## Work queue\n\n| priority | app | obligation | status | due |\n| ---: | --- | --- | --- | --- |"
+            "\n## Work queue\n\n| priority | app | obligation | status | due | clauses |\n| ---: | --- | --- | --- | --- | --- |"
         );
         for &(a, i) in &report.queue {
             let item = &report.apps[a].items[i];
             let _ = writeln!(
                 out,
-                "| {} | {} | `{}` | {} | {} |",
+                "| {} | {} | `{}` | {} | {} | {} |",
                 item.priority,
                 md_escape(&report.apps[a].app.name),
                 item.qualified(),
                 item.status.as_str(),
-                due(item)
+                due(item),
+                md_escape(&clause_list(item))
             );
         }
     }
@@ -336,9 +390,25 @@ pub fn markdown(report: &Report) -> String {
             s.standard, s.clauses, s.met, s.needed
         );
     }
-    if !report.unmatched.is_empty() {
-        let _ = writeln!(out, "\n## Evidence that matched nothing\n");
-        for u in &report.unmatched {
+    let uncovered = uncovered_clauses(report);
+    if !uncovered.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n### Adopted clauses no control satisfies\n\n| standard | family | clauses |\n| --- | --- | --- |"
+        );
+        for (standard, family, entries) in &uncovered {
+            let _ = writeln!(out, "| {standard} | {family} | {} |", md_escape(entries));
+        }
+    }
+    for (heading, list) in [
+        ("Evidence that matched nothing", &report.unmatched),
+        ("Evidence not counted", &report.not_counted),
+    ] {
+        if list.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "\n## {heading}\n");
+        for u in list {
             let _ = writeln!(out, "- `{}`: {}", u.origin, md_escape(&u.reason));
         }
     }
@@ -448,8 +518,6 @@ pub fn sarif(report: &Report) -> serde_json::Value {
         for item in app.items.iter().filter(|i| i.status.open()) {
             let obligation = &item.control.obligations[item.obligation];
             let (file, line, column) = split_source(&obligation.source);
-            let clauses: Vec<&str> = item.clauses().collect();
-            let detail = detail(item);
             let related: Vec<serde_json::Value> = app
                 .code_for(item)
                 .enumerate()
@@ -468,12 +536,7 @@ pub fn sarif(report: &Report) -> serde_json::Value {
                 "ruleId": item.control.name,
                 "ruleIndex": controls.iter().position(|c| *c == item.control.name).unwrap_or(0),
                 "level": if item.status.always_fails() { "error" } else { "warning" },
-                "message": { "text": format!(
-                    "{}: {} is {}{} (priority {}; clauses {})",
-                    app.app.name, item.qualified(), item.status.as_str(),
-                    if detail.is_empty() { String::new() } else { format!(": {detail}") },
-                    item.priority, clauses.join(", ")
-                ) },
+                "message": { "text": item_message(app, item) },
                 "locations": [{ "physicalLocation": {
                     "artifactLocation": { "uri": file },
                     "region": { "startLine": line, "startColumn": column }
@@ -506,8 +569,27 @@ pub fn sarif(report: &Report) -> serde_json::Value {
     })
 }
 
+/// What an open item is, in one line, for annotations: `shop: patching.cves is overdue:
+/// ... (priority 15; clauses nist80053#si-2)`.
+pub fn item_message(app: &AppReport, item: &Item) -> String {
+    let detail = detail(item);
+    format!(
+        "{}: {} is {}{} (priority {}; clauses {})",
+        app.app.name,
+        item.qualified(),
+        item.status.as_str(),
+        if detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {detail}")
+        },
+        item.priority,
+        clause_list(item)
+    )
+}
+
 /// `file:line:column` into its parts (1 for missing numbers).
-fn split_source(source: &str) -> (&str, u64, u64) {
+pub fn split_source(source: &str) -> (&str, u64, u64) {
     let mut parts = source.rsplitn(3, ':');
     let column = parts.next().and_then(|c| c.parse().ok());
     let line = parts.next().and_then(|l| l.parse().ok());
@@ -540,6 +622,7 @@ impl Serialize for ReportView<'_, '_> {
             clauses: &'v [crate::eval::ClauseReport<'v>],
             queue: Vec<Queued<'v>>,
             unmatched: &'v [crate::eval::Unmatched],
+            not_counted: &'v [crate::eval::Unmatched],
             gate: &'v crate::eval::Gate,
         }
         #[derive(Serialize)]
@@ -587,6 +670,7 @@ impl Serialize for ReportView<'_, '_> {
                 })
                 .collect(),
             unmatched: &r.unmatched,
+            not_counted: &r.not_counted,
             gate: &r.gate,
         }
         .serialize(serializer)

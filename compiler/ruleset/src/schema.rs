@@ -360,3 +360,275 @@ impl std::fmt::Display for Applies {
         Ok(())
     }
 }
+
+/// A rule set that cannot be evaluated as it is: where (a JSON path) and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub path: String,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path, self.message)
+    }
+}
+
+impl RuleSet {
+    /// The largest criticality rank an app can have: the number of values of the
+    /// `criticality` enum fact, 1 without one.
+    pub fn max_rank(&self) -> u32 {
+        self.facts
+            .iter()
+            .find(|f| f.name == "criticality" && f.kind == FactKind::Enum)
+            .map_or(1, |f| {
+                u32::try_from(f.values.len()).unwrap_or(u32::MAX).max(1)
+            })
+    }
+
+    /// Checks what evaluation relies on and a rule set read from JSON may break: weights
+    /// small enough that `weight × criticality rank` fits in 32 bits, every name a control,
+    /// app, archetype, waiver, mapping or test refers to defined, and controls and apps
+    /// listed once each, by name.
+    pub fn validate(&self) -> Result<(), Vec<Invalid>> {
+        let mut problems = Vec::new();
+        let mut invalid = |path: String, message: String, help: Option<String>| {
+            problems.push(Invalid {
+                path,
+                message,
+                help,
+            })
+        };
+        let clauses: std::collections::BTreeSet<String> =
+            self.clauses.iter().map(Clause::reference).collect();
+        let archetypes: Vec<&str> = self.archetypes.iter().map(|a| a.name.as_str()).collect();
+        let controls: Vec<&str> = self.controls.iter().map(|c| c.name.as_str()).collect();
+        let apps: Vec<&str> = self.apps.iter().map(|a| a.name.as_str()).collect();
+        let did_you_mean = |name: &str, known: &[&str]| {
+            polic_diagnostics::suggest::closest(name, known.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"))
+        };
+        // Evaluation orders items by index, relying on name order.
+        for (what, names) in [("controls", &controls), ("apps", &apps)] {
+            for (i, pair) in names.windows(2).enumerate() {
+                if pair[0] >= pair[1] {
+                    invalid(
+                        format!("$.{what}[{}].name", i + 1),
+                        format!(
+                            "{what} must be listed once each, by name: `{}` comes after `{}`",
+                            pair[1], pair[0]
+                        ),
+                        Some("rebuild the rule set with `polic build`".to_string()),
+                    );
+                }
+            }
+        }
+        let max_rank = self.max_rank();
+        let limit = u32::MAX / max_rank;
+        for (c, control) in self.controls.iter().enumerate() {
+            if control.weight > limit {
+                invalid(
+                    format!("$.controls[{c}].weight"),
+                    format!(
+                        "weight {} of control `{}` is out of range: at most {limit}, so that weight × criticality rank (up to {max_rank}) fits in 32 bits",
+                        control.weight, control.name
+                    ),
+                    Some("lower the risk model's level values".to_string()),
+                );
+            }
+            for (field, list) in [
+                ("satisfies", &control.satisfies),
+                ("via_mappings", &control.via_mappings),
+            ] {
+                for (i, reference) in list.iter().enumerate() {
+                    if !clauses.contains(reference) {
+                        invalid(
+                            format!("$.controls[{c}].{field}[{i}]"),
+                            format!(
+                                "control `{}` names clause `{reference}`, which the rule set does not define",
+                                control.name
+                            ),
+                            None,
+                        );
+                    }
+                }
+            }
+            for (l, applies) in control.applies.iter().enumerate() {
+                for (i, name) in applies.archetypes.iter().enumerate() {
+                    if !archetypes.contains(&name.as_str()) {
+                        invalid(
+                            format!("$.controls[{c}].applies[{l}].archetypes[{i}]"),
+                            format!(
+                                "control `{}` applies to unknown archetype `{name}`",
+                                control.name
+                            ),
+                            did_you_mean(name, &archetypes),
+                        );
+                    }
+                }
+            }
+            let mut obligations: Vec<&str> = control
+                .obligations
+                .iter()
+                .map(|o| o.name.as_str())
+                .collect();
+            obligations.sort_unstable();
+            if let Some(pair) = obligations.windows(2).find(|p| p[0] == p[1]) {
+                invalid(
+                    format!("$.controls[{c}].obligations"),
+                    format!(
+                        "control `{}` has two obligations `{}`",
+                        control.name, pair[0]
+                    ),
+                    None,
+                );
+            }
+        }
+        for (m, mapping) in self.mappings.iter().enumerate() {
+            for (field, reference) in [("from", &mapping.from), ("to", &mapping.to)] {
+                if !clauses.contains(reference) {
+                    invalid(
+                        format!("$.mappings[{m}].{field}"),
+                        format!(
+                            "mapping names clause `{reference}`, which the rule set does not define"
+                        ),
+                        None,
+                    );
+                }
+            }
+        }
+        for (a, archetype) in self.archetypes.iter().enumerate() {
+            for (field, list) in [
+                ("extends", &archetype.extends),
+                ("lineage", &archetype.lineage),
+            ] {
+                for (i, name) in list.iter().enumerate() {
+                    if !archetypes.contains(&name.as_str()) {
+                        invalid(
+                            format!("$.archetypes[{a}].{field}[{i}]"),
+                            format!(
+                                "archetype `{}` names unknown archetype `{name}`",
+                                archetype.name
+                            ),
+                            did_you_mean(name, &archetypes),
+                        );
+                    }
+                }
+            }
+            for (control, provider) in &archetype.provides {
+                if !controls.contains(&control.as_str()) {
+                    invalid(
+                        format!("$.archetypes[{a}].provides.{control}"),
+                        format!(
+                            "archetype `{}` provides unknown control `{control}`",
+                            archetype.name
+                        ),
+                        did_you_mean(control, &controls),
+                    );
+                }
+                if !archetypes.contains(&provider.as_str()) {
+                    invalid(
+                        format!("$.archetypes[{a}].provides.{control}"),
+                        format!(
+                            "archetype `{}` has control `{control}` provided by unknown archetype `{provider}`",
+                            archetype.name
+                        ),
+                        did_you_mean(provider, &archetypes),
+                    );
+                }
+            }
+        }
+        for (a, app) in self.apps.iter().enumerate() {
+            for (i, name) in app.archetypes.iter().enumerate() {
+                if !archetypes.contains(&name.as_str()) {
+                    invalid(
+                        format!("$.apps[{a}].archetypes[{i}]"),
+                        format!("app `{}` has unknown archetype `{name}`", app.name),
+                        did_you_mean(name, &archetypes),
+                    );
+                }
+            }
+        }
+        for (w, waiver) in self.waivers.iter().enumerate() {
+            if !apps.contains(&waiver.app.as_str()) {
+                invalid(
+                    format!("$.waivers[{w}].app"),
+                    format!(
+                        "waiver `{}` is for unknown app `{}`",
+                        waiver.name, waiver.app
+                    ),
+                    did_you_mean(&waiver.app, &apps),
+                );
+            }
+            match self.controls.iter().find(|c| c.name == waiver.control) {
+                None => invalid(
+                    format!("$.waivers[{w}].control"),
+                    format!(
+                        "waiver `{}` is on unknown control `{}`",
+                        waiver.name, waiver.control
+                    ),
+                    did_you_mean(&waiver.control, &controls),
+                ),
+                Some(control) => {
+                    if let Some(obligation) = waiver
+                        .obligation
+                        .as_ref()
+                        .filter(|o| !control.obligations.iter().any(|ob| ob.name == **o))
+                    {
+                        invalid(
+                            format!("$.waivers[{w}].obligation"),
+                            format!(
+                                "waiver `{}` is on obligation `{obligation}`, which control `{}` does not have",
+                                waiver.name, control.name
+                            ),
+                            None,
+                        );
+                    }
+                }
+            }
+            if let Some(expires) = waiver
+                .expires
+                .as_ref()
+                .filter(|e| polic_syntax::ast::Date::parse(e).is_none())
+            {
+                invalid(
+                    format!("$.waivers[{w}].expires"),
+                    format!(
+                        "waiver `{}` expires on `{expires}`, which is not a date",
+                        waiver.name
+                    ),
+                    Some("write YYYY-MM-DD".to_string()),
+                );
+            }
+        }
+        for (t, test) in self.tests.iter().enumerate() {
+            if let TestApp::Named(app) = &test.app
+                && !apps.contains(&app.as_str())
+            {
+                invalid(
+                    format!("$.tests[{t}].app"),
+                    format!("test `{}` names unknown app `{app}`", test.name),
+                    did_you_mean(app, &apps),
+                );
+            }
+            for (e, expectation) in test.expect.iter().enumerate() {
+                if !controls.contains(&expectation.control.as_str()) {
+                    invalid(
+                        format!("$.tests[{t}].expect[{e}].control"),
+                        format!(
+                            "test `{}` names unknown control `{}`",
+                            test.name, expectation.control
+                        ),
+                        did_you_mean(&expectation.control, &controls),
+                    );
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems)
+        }
+    }
+}

@@ -34,6 +34,11 @@ impl SourceMap {
         self.spans.len()
     }
 
+    /// Every node's span, by node id: the editor's selection ranges nest them.
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
     }

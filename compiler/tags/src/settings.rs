@@ -29,11 +29,7 @@ impl Spec {
         };
         Spec {
             app,
-            dir: if base == Path::new(".") {
-                PathBuf::from(dir)
-            } else {
-                base.join(dir)
-            },
+            dir: relative_to(base, dir),
         }
     }
 
@@ -45,27 +41,82 @@ impl Spec {
     }
 }
 
-#[derive(serde::Deserialize)]
+/// `path` relative to `base`, kept as written when `base` is the current directory so that
+/// messages show it as the user wrote it.
+fn relative_to(base: &Path, path: &str) -> PathBuf {
+    if base == Path::new(".") {
+        PathBuf::from(path)
+    } else {
+        base.join(path)
+    }
+}
+
+#[derive(serde::Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct Settings {
     /// As `--sources` takes them, relative to the settings file.
     #[serde(default)]
     sources: Vec<String>,
+    /// As `--evidence` and `--sarif` take them, relative to the settings file.
+    #[serde(default)]
+    evidence: Vec<String>,
+    #[serde(default)]
+    sarif: Vec<String>,
+}
+
+/// The `polic.toml` in `dir`, as it is shown in messages, and its settings (all empty when
+/// there is no such file).
+fn load(dir: &Path) -> Result<(String, Settings), String> {
+    let path = dir.join(SETTINGS_FILE);
+    let shown = path.to_string_lossy().replace('\\', "/");
+    let shown = shown.strip_prefix("./").unwrap_or(&shown).to_string();
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            return Ok((shown, Settings::default()));
+        }
+        Err(error) => return Err(format!("cannot read {shown}: {error}")),
+    };
+    let settings: Settings = toml::from_str(&text)
+        .map_err(|error| format!("{shown}: {}", error.to_string().trim_end()))?;
+    Ok((shown, settings))
+}
+
+/// The evidence a `polic.toml` names, its paths resolved against the file's directory.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EvidenceFiles {
+    /// JSON-lines evidence files.
+    pub evidence: Vec<PathBuf>,
+    /// SARIF logs, each with the app it was run over.
+    pub sarif: Vec<(String, PathBuf)>,
+}
+
+/// The `evidence` and `sarif` of the `polic.toml` in `dir`; none when there is no such file.
+pub fn read_evidence(dir: &Path) -> Result<EvidenceFiles, String> {
+    let (shown, settings) = load(dir)?;
+    let mut files = EvidenceFiles {
+        evidence: settings
+            .evidence
+            .iter()
+            .map(|f| relative_to(dir, f))
+            .collect(),
+        sarif: Vec::new(),
+    };
+    for entry in &settings.sarif {
+        let Some((app, file)) = entry.split_once('=').filter(|(app, _)| !app.is_empty()) else {
+            return Err(format!(
+                "{shown}: sarif entry `{entry}` needs the form APP=FILE"
+            ));
+        };
+        files.sarif.push((app.to_string(), relative_to(dir, file)));
+    }
+    Ok(files)
 }
 
 /// The `sources` of the `polic.toml` in `dir`; none when there is no such file. The error
 /// is a message naming the file.
 pub fn read(dir: &Path) -> Result<Vec<Spec>, String> {
-    let path = dir.join(SETTINGS_FILE);
-    let shown = path.to_string_lossy().replace('\\', "/");
-    let shown = shown.strip_prefix("./").unwrap_or(&shown);
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(error) => return Err(format!("cannot read {shown}: {error}")),
-    };
-    let settings: Settings = toml::from_str(&text)
-        .map_err(|error| format!("{shown}: {}", error.to_string().trim_end()))?;
+    let (_, settings) = load(dir)?;
     Ok(settings
         .sources
         .iter()

@@ -1,8 +1,12 @@
-//! Scanning a source tree: every file under a directory, in parallel, respecting
-//! `.gitignore` (and `.ignore`) files and skipping hidden, binary and huge files.
+//! Scanning a source tree: every file under a directory, through the workspace's walk
+//! (polic-project: parallel, respecting `.gitignore` and `.ignore`, hidden directories
+//! skipped), binary and huge files left out.
 
 use std::path::Path;
-use std::sync::Mutex;
+
+use polic_project::read::io_reason;
+use polic_project::walk::Entry;
+use polic_project::{ReadError, Root, read_bytes};
 
 use crate::scan::{FileTags, mentions_tags, scan};
 
@@ -12,7 +16,7 @@ pub const MAX_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// A file that holds tags or tag problems.
 #[derive(Debug, Clone)]
 pub struct Scanned {
-    /// The path as shown in output: the directory as given, then the relative path.
+    /// The path as shown in output: relative to the workspace root.
     pub path: String,
     pub text: String,
     pub tags: FileTags,
@@ -33,43 +37,48 @@ pub struct Tree {
     pub scanned: usize,
     /// How many lines those files hold.
     pub lines: usize,
-    /// Files too large to scan or unreadable, sorted by path. Binary files are skipped
-    /// without a word: they hold no comments.
+    /// Files too large to scan or unreadable, links leading outside the workspace and
+    /// directories that cannot be read, sorted by path. Binary files are skipped without
+    /// a word: they hold no comments.
     pub skipped: Vec<Skipped>,
 }
 
-/// Scans every file under `root`. `.polic` files are policy, not code, and are left out.
-pub fn walk(root: &Path) -> Tree {
-    let found = Mutex::new(Tree::default());
-    let walker = ignore::WalkBuilder::new(root)
-        // A repository's `.gitignore` applies whether or not `.git` is there (a CI
-        // checkout of a subdirectory, an exported tarball).
-        .require_git(false)
-        .build_parallel();
-    walker.run(|| {
-        let found = &found;
-        Box::new(move |entry| {
-            let Ok(entry) = entry else {
-                return ignore::WalkState::Continue;
-            };
-            if entry.file_type().is_some_and(|t| t.is_file()) {
-                let outcome = read(entry.path());
-                let mut tree = found.lock().unwrap_or_else(|e| e.into_inner());
-                match outcome {
-                    Outcome::Scanned { lines, file } => {
-                        tree.scanned += 1;
-                        tree.lines += lines;
-                        tree.files.extend(file);
-                    }
-                    Outcome::Skipped(skipped) => tree.skipped.push(skipped),
-                    Outcome::Ignored => {}
-                }
+/// Scans every file under `dir`, the root of the paths shown.
+pub fn walk(dir: &Path) -> Tree {
+    match Root::at(dir, false) {
+        Ok(root) => walk_in(dir, &root),
+        Err(error) => Tree {
+            skipped: vec![Skipped {
+                path: polic_project::root::escape_controls(&dir.to_string_lossy()),
+                reason: format!("cannot read it: {}", io_reason(&error)),
+            }],
+            ..Tree::default()
+        },
+    }
+}
+
+/// Scans every file under `dir` (inside `root`, through the workspace's walk: symbolic
+/// links kept inside the root, each directory once), paths shown relative to `root`.
+/// `.polic` files are policy, not code, and are left out.
+pub fn walk_in(dir: &Path, root: &Root) -> Tree {
+    let walked = polic_project::walk::walk(dir, root, |entry| Some(read(entry)));
+    let mut tree = Tree::default();
+    for outcome in walked.found {
+        match outcome {
+            Outcome::Scanned { lines, file } => {
+                tree.scanned += 1;
+                tree.lines += lines;
+                tree.files.extend(file);
             }
-            ignore::WalkState::Continue
-        })
-    });
-    let mut tree = found.into_inner().unwrap_or_else(|e| e.into_inner());
-    tree.files.sort_by(|a, b| a.path.cmp(&b.path));
+            Outcome::Skipped(skipped) => tree.skipped.push(skipped),
+            Outcome::Ignored => {}
+        }
+    }
+    tree.skipped
+        .extend(walked.problems.into_iter().map(|p| Skipped {
+            path: p.shown,
+            reason: p.reason,
+        }));
     tree.skipped.sort_by(|a, b| a.path.cmp(&b.path));
     tree
 }
@@ -80,31 +89,29 @@ enum Outcome {
     Ignored,
 }
 
-fn read(path: &Path) -> Outcome {
-    let shown = shown_path(path);
+fn read(entry: &Entry) -> Outcome {
+    let shown = entry.shown.clone();
     if shown.ends_with(".polic") {
         return Outcome::Ignored;
     }
-    let skipped = |reason: String| {
-        Outcome::Skipped(Skipped {
-            path: shown.clone(),
-            reason,
-        })
-    };
-    match std::fs::metadata(path) {
-        Ok(metadata) if metadata.len() > MAX_FILE_BYTES => {
-            return skipped(format!(
-                "larger than {} MiB ({} bytes)",
-                MAX_FILE_BYTES / (1024 * 1024),
-                metadata.len()
-            ));
-        }
-        Ok(_) => {}
-        Err(error) => return skipped(format!("cannot read it: {error}")),
-    }
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_bytes(&entry.canonical, MAX_FILE_BYTES) {
         Ok(bytes) => bytes,
-        Err(error) => return skipped(format!("cannot read it: {error}")),
+        Err(ReadError::TooLarge { .. }) => {
+            let size = std::fs::metadata(&entry.canonical).map_or(0, |m| m.len());
+            return Outcome::Skipped(Skipped {
+                path: shown,
+                reason: format!(
+                    "larger than {} MiB ({size} bytes)",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ),
+            });
+        }
+        Err(error) => {
+            return Outcome::Skipped(Skipped {
+                path: shown,
+                reason: format!("cannot read it: {}", error.reason()),
+            });
+        }
     };
     // As git decides: a NUL byte near the start means binary.
     if memchr::memchr(0, &bytes[..bytes.len().min(8000)]).is_some() {
@@ -124,14 +131,4 @@ fn read(path: &Path) -> Outcome {
         tags,
     });
     Outcome::Scanned { lines, file }
-}
-
-/// The path as diagnostics show it (the walk yields it under the root as given), with
-/// `/` separators and no leading `./`.
-fn shown_path(path: &Path) -> String {
-    let shown = path.to_string_lossy().replace('\\', "/");
-    shown
-        .strip_prefix("./")
-        .map(str::to_string)
-        .unwrap_or(shown)
 }

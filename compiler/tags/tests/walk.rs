@@ -33,7 +33,7 @@ fn the_walk_reads_only_what_a_repository_tracks() {
     write(&root, "src/huge.py", &huge);
 
     let tree = polic_tags::walk(&root);
-    let shown = |path: &str| format!("{}/{path}", root.display());
+    let shown = |path: &str| path.to_string();
     let files: Vec<&str> = tree.files.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(files, [shown("src/app.py")]);
     assert_eq!(tree.files[0].tags.tags.len(), 1);

@@ -69,6 +69,16 @@ async fn read_message(reader: &mut BufReader<ReadHalf<DuplexStream>>) -> Option<
     serde_json::from_slice(&body).ok()
 }
 
+/// The `file:` URI of docs/diagnostics.md in this checkout, where diagnostics link by
+/// default; shown as `$DOCS` in snapshots.
+pub fn docs_uri() -> String {
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../docs/diagnostics.md")
+        .canonicalize()
+        .expect("docs/diagnostics.md");
+    format!("file://{}", docs.display())
+}
+
 /// The options sessions start with: no debounce, so tests wait only for the work.
 pub fn options() -> Value {
     json!({ "diagnosticsDelayMs": 0 })
@@ -79,6 +89,24 @@ impl Session {
     /// fresh directory), and initializes.
     pub async fn start(name: &str, files: &[(&str, &str)], utf8: bool, options: Value) -> Session {
         let root = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("lsp-{name}"));
+        Session::start_at(root, name, files, utf8, options).await
+    }
+
+    /// As [`Session::start`], in a folder of the system's temporary directory: source
+    /// scans respect `.gitignore` files above the folder, and the target directory is
+    /// ignored.
+    pub async fn start_outside(name: &str, files: &[(&str, &str)], options: Value) -> Session {
+        let root = std::env::temp_dir().join(format!("polic-lsp-{name}-{}", std::process::id()));
+        Session::start_at(root, name, files, false, options).await
+    }
+
+    async fn start_at(
+        root: PathBuf,
+        name: &str,
+        files: &[(&str, &str)],
+        utf8: bool,
+        options: Value,
+    ) -> Session {
         let _ = std::fs::remove_dir_all(&root);
         std::fs::create_dir_all(&root).expect("create root");
         let mut texts = BTreeMap::new();
@@ -347,6 +375,7 @@ impl Session {
     pub fn show(&self, value: &Value) -> String {
         serde_json::to_string_pretty(value)
             .expect("JSON")
+            .replace(&docs_uri(), "$DOCS")
             .replace(&self.root_uri(), "file:///$ROOT")
     }
 

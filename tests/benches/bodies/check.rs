@@ -98,6 +98,9 @@ impl Hover {
     }
 
     pub fn hover(&self) -> polic_ide::Hover {
-        polic_ide::hover(&self.db, self.workspace, self.file, self.offset).expect("a hover")
+        polic_ide::hover(&self.db, self.workspace, self.file, self.offset, &|_, _| {
+            None
+        })
+        .expect("a hover")
     }
 }

@@ -1,0 +1,275 @@
+//! What the commands that evaluate read: the policy (sources or a rule set), evidence and
+//! SARIF logs (flags, else the `polic.toml` beside the policy) and the date. Defined once
+//! for `eval`, `explain` and `export oscal`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use polic_diagnostics::{Code, Diagnostic, Severity};
+use polic_ruleset::RuleSet;
+use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
+use polic_syntax::ast::Date;
+
+use crate::compile::{self, Color, Compiled};
+use crate::output::Summary;
+use crate::{exit, load, sources};
+
+#[derive(clap::Args, Default)]
+pub struct EvidenceArgs {
+    /// Evidence as JSON lines (repeatable); replaces the `evidence` setting of a polic.toml
+    /// beside the policy.
+    #[arg(long, value_name = "FILE")]
+    pub evidence: Vec<PathBuf>,
+    /// A SARIF 2.1.0 log from a scanner run over one app, as APP=FILE (repeatable);
+    /// replaces the `sarif` setting of a polic.toml beside the policy.
+    #[arg(long, value_name = "APP=FILE")]
+    pub sarif: Vec<String>,
+    /// The date to evaluate at and to judge waivers against (YYYY-MM-DD); default today (UTC).
+    #[arg(long, visible_alias = "today", value_parser = compile::parse_date)]
+    pub at: Option<Date>,
+}
+
+/// Evidence read for an evaluation.
+pub struct Evidence {
+    pub set: EvidenceSet,
+    pub scans: Vec<ScanRun>,
+    /// Whether any evidence file or log was named: without, every status is what the
+    /// policy alone decides.
+    pub named: bool,
+}
+
+impl EvidenceArgs {
+    pub fn at(&self) -> Date {
+        self.at.unwrap_or_else(compile::today)
+    }
+
+    /// Reads the evidence: each flag replaces its setting in the `polic.toml` beside the
+    /// policy, whose paths are relative to it. Malformed input is reported and nothing is
+    /// returned.
+    pub fn read(&self, policy_paths: &[PathBuf]) -> Result<Evidence, u8> {
+        let settings = polic_tags::settings::read_evidence(&sources::settings_dir(policy_paths))
+            .map_err(|message| {
+                eprintln!("error: {message}");
+                eprintln!(
+                    "  help: polic.toml takes `evidence = [\"FILE\", ...]` and `sarif = [\"APP=FILE\", ...]`"
+                );
+                exit::USAGE
+            })?;
+        // Files named by the workspace's own polic.toml are untrusted input like its
+        // imports: they stay inside the root. Flags are the user's own choice.
+        let root = polic_project::Root::of(policy_paths, load::options().allow_outside_root).ok();
+        if let Some(root) = &root {
+            let named = (self.evidence.is_empty())
+                .then_some(settings.evidence.iter())
+                .into_iter()
+                .flatten()
+                .chain(
+                    (self.sarif.is_empty())
+                        .then_some(settings.sarif.iter().map(|(_, path)| path))
+                        .into_iter()
+                        .flatten(),
+                );
+            for path in named {
+                if let Err(polic_project::root::Refused::Outside(canonical)) = root.confine(path) {
+                    eprintln!(
+                        "error[{}]: evidence file `{}` in {} is outside the workspace (`{}`)",
+                        Code::OutsideWorkspace.as_str(),
+                        path.display(),
+                        polic_tags::settings::SETTINGS_FILE,
+                        root.display(&canonical)
+                    );
+                    eprintln!("  help: {}", polic_project::load::OUTSIDE_HELP);
+                    return Err(exit::USAGE);
+                }
+            }
+        }
+        let evidence = if self.evidence.is_empty() {
+            settings.evidence
+        } else {
+            self.evidence.clone()
+        };
+        let sarif = if self.sarif.is_empty() {
+            settings.sarif
+        } else {
+            let mut parsed = Vec::new();
+            for spec in &self.sarif {
+                let Some((app, path)) = spec.split_once('=').filter(|(app, _)| !app.is_empty())
+                else {
+                    eprintln!("error: `--sarif {spec}` needs the form APP=FILE");
+                    return Err(exit::USAGE);
+                };
+                parsed.push((app.to_string(), PathBuf::from(path)));
+            }
+            parsed
+        };
+        let named = !evidence.is_empty() || !sarif.is_empty();
+        let (set, scans) = read_evidence(&evidence, &sarif, self.at())?;
+        Ok(Evidence { set, scans, named })
+    }
+}
+
+/// The largest evidence file read: a year of a large organisation's records fits, a
+/// runaway file or a device does not exhaust the runner's memory.
+const MAX_EVIDENCE_BYTES: u64 = 1024 * 1024 * 1024;
+
+/// Reads JSON-lines evidence and SARIF logs (each with its app); malformed input is
+/// reported and nothing is returned.
+fn read_evidence(
+    evidence: &[PathBuf],
+    sarif: &[(String, PathBuf)],
+    at: Date,
+) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
+    let mut set = EvidenceSet::default();
+    let mut scans = Vec::new();
+    let mut errors: Vec<InputError> = Vec::new();
+    let read = |path: &Path| {
+        let failed = |reason: String| {
+            eprintln!("error: cannot read {}: {reason}", path.display());
+            exit::USAGE
+        };
+        let bytes = polic_project::read::read_bytes(path, MAX_EVIDENCE_BYTES)
+            .map_err(|error| failed(error.reason()))?;
+        String::from_utf8(bytes).map_err(|_| failed("it is not valid UTF-8".to_string()))
+    };
+    for path in evidence {
+        let text = read(path)?;
+        errors.extend(evidence::read_json_lines(
+            &path.display().to_string(),
+            &text,
+            &mut set,
+        ));
+    }
+    for (app, path) in sarif {
+        let text = read(path)?;
+        errors.extend(evidence::read_sarif(
+            &path.display().to_string(),
+            app,
+            &text,
+            at,
+            &mut scans,
+        ));
+    }
+    if errors.is_empty() {
+        return Ok((set, scans));
+    }
+    for error in &errors {
+        eprintln!("error: {error}");
+        if let Some(help) = &error.help {
+            eprintln!("  help: {help}");
+        }
+    }
+    eprintln!(
+        "error: {} malformed evidence record(s); nothing was evaluated",
+        errors.len()
+    );
+    Err(exit::USAGE)
+}
+
+/// The rule set from `--rules` or from compiling the sources.
+pub fn load_rules(
+    paths: &[PathBuf],
+    rules: Option<&PathBuf>,
+    today: Date,
+    color: Color,
+) -> Result<RuleSet, u8> {
+    match rules {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                eprintln!("error: cannot read {}: {e}", path.display());
+                exit::USAGE
+            })?;
+            let rules: RuleSet = serde_json::from_str(&text).map_err(|e| {
+                eprintln!("error: {} is not a polic rule set: {e}", path.display());
+                exit::USAGE
+            })?;
+            if rules.schema != polic_ruleset::schema::SCHEMA_NAME
+                || rules.version != polic_ruleset::schema::SCHEMA_VERSION
+            {
+                eprintln!(
+                    "error: {} is rule set schema `{}` version {}; this polic reads version {}\n  help: rebuild it with this polic: `polic build -o {}`",
+                    path.display(),
+                    rules.schema,
+                    rules.version,
+                    polic_ruleset::schema::SCHEMA_VERSION,
+                    path.display()
+                );
+                return Err(exit::USAGE);
+            }
+            // A rule set from a file is input like any other: what evaluation relies on is
+            // checked before anything is evaluated.
+            if let Err(problems) = rules.validate() {
+                for problem in &problems {
+                    eprintln!("error: {}: {problem}", path.display());
+                    if let Some(help) = &problem.help {
+                        eprintln!("  help: {help}");
+                    }
+                }
+                eprintln!(
+                    "error: {} is not a usable rule set ({} problem(s)); nothing was evaluated",
+                    path.display(),
+                    problems.len()
+                );
+                return Err(exit::USAGE);
+            }
+            Ok(rules)
+        }
+        None => {
+            // An expired waiver is a result of evaluation (`waiver-expired`), not an error.
+            let compiled = compile::compile_clean(paths, today, color, &[Code::ExpiredWaiver])?;
+            Ok(polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone())
+        }
+    }
+}
+
+/// For commands whose stdout is their product: errors in full on stderr, warnings only
+/// when `verbose` (`polic check` lists them), then one line of counts.
+fn report_briefly(compiled: &Compiled, color: Color, verbose: bool) {
+    let shown: Vec<&Diagnostic> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| match d.severity {
+            Severity::Error => true,
+            Severity::Warning => verbose,
+            Severity::Hint => false,
+        })
+        .collect();
+    let color = color.choice(std::io::stderr().is_terminal());
+    for diagnostic in &shown {
+        eprint!(
+            "{}",
+            polic_diagnostics::render_terminal(diagnostic, &compiled.texts, color)
+        );
+    }
+    let summary = Summary::of(&compiled.diagnostics);
+    if summary.errors + summary.warnings == 0 {
+        return;
+    }
+    let hidden = if summary.warnings > 0 && !verbose {
+        "; `--verbose` or `polic check` lists the warnings"
+    } else {
+        ""
+    };
+    eprintln!("{}{hidden}", summary.line(&compiled.checked()));
+}
+
+/// Compiles the policy for a command whose stdout is its product, dropping the diagnostics
+/// of the `evaluated` codes (the command reports those as results) and reporting the rest
+/// briefly. `Err` when files could not be read; errors in the policy are the caller's to
+/// weigh.
+pub fn compile_policy(
+    paths: &[PathBuf],
+    today: Date,
+    color: Color,
+    verbose: bool,
+    evaluated: &[Code],
+) -> Result<Compiled, u8> {
+    let mut compiled = compile::compile(paths, today)?;
+    compiled
+        .diagnostics
+        .retain(|d| !evaluated.contains(&d.code));
+    report_briefly(&compiled, color, verbose);
+    if compiled.io_error {
+        return Err(exit::USAGE);
+    }
+    Ok(compiled)
+}
