@@ -81,7 +81,11 @@ fn long_flat_chains_check_build_and_format() {
 fn deep_nesting_is_one_diagnostic() {
     let parens = control(&format!("{}f0{}", "(".repeat(10_000), ")".repeat(10_000)));
     let nots = control(&format!("{}f0", "not ".repeat(10_000)));
-    let mixed = control(&format!("{}f0{}", "not (".repeat(10_000), ")".repeat(10_000)));
+    let mixed = control(&format!(
+        "{}f0{}",
+        "not (".repeat(10_000),
+        ")".repeat(10_000)
+    ));
     for text in [parens, nots, mixed] {
         let codes = on_small_stack(move || codes(text));
         assert_eq!(codes, vec![Code::NestingTooDeep]);

@@ -121,7 +121,11 @@ where
         let mut seen_header = false;
         loop {
             let mut line = String::new();
-            match (&mut input).take(MAX_HEADER_LINE).read_line(&mut line).await {
+            match (&mut input)
+                .take(MAX_HEADER_LINE)
+                .read_line(&mut line)
+                .await
+            {
                 Ok(0) | Err(_) => return,
                 Ok(_) if !line.ends_with('\n') && line.len() as u64 >= MAX_HEADER_LINE => {
                     eprintln!(
@@ -219,12 +223,19 @@ mod tests {
 
     #[test]
     fn an_oversized_length_ends_the_session_without_allocating() {
-        for length in ["18446744073709551615", "67108865", "99999999999999999999999"] {
+        for length in [
+            "18446744073709551615",
+            "67108865",
+            "99999999999999999999999",
+        ] {
             let input = format!("Content-Length: {length}\r\n\r\n{{}}");
             let (out, clean) = block_on(filtered(input.as_bytes()));
             // An unparsable length is a malformed message, not the end.
             if length.len() > 20 {
-                assert!(String::from_utf8_lossy(&out).contains(MALFORMED), "{length}");
+                assert!(
+                    String::from_utf8_lossy(&out).contains(MALFORMED),
+                    "{length}"
+                );
             } else {
                 assert!(out.is_empty() && !clean, "{length}");
             }

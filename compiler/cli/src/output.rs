@@ -5,9 +5,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-use polic_diagnostics::{
-    Code, ColorChoice, Diagnostic, LineIndex, Located, Renderer, Severity,
-};
+use polic_diagnostics::{Code, ColorChoice, Diagnostic, LineIndex, Located, Renderer, Severity};
 use polic_ruleset::report::xml;
 use serde_json::{Value, json};
 

@@ -94,8 +94,8 @@ impl<'a> Renderer<'a> {
         primary_label = primary_label.with_message(primary_message);
         report.add_label(primary_label);
         for label in labelled {
-            let mut secondary = Label::new((label.at.file.as_str(), range(&label.at)))
-                .with_message(&label.message);
+            let mut secondary =
+                Label::new((label.at.file.as_str(), range(&label.at))).with_message(&label.message);
             if colored {
                 secondary = secondary.with_color(Color::Blue);
             }
@@ -127,7 +127,11 @@ impl<'a> Renderer<'a> {
 }
 
 /// Renders one diagnostic; for several, a [`Renderer`] reads each file once.
-pub fn render_terminal(diagnostic: &Diagnostic, sources: &dyn Sources, color: ColorChoice) -> String {
+pub fn render_terminal(
+    diagnostic: &Diagnostic,
+    sources: &dyn Sources,
+    color: ColorChoice,
+) -> String {
     Renderer::new(sources, color).render(diagnostic)
 }
 
