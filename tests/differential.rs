@@ -492,6 +492,10 @@ fn holds(condition: &Condition, facts: &BTreeMap<String, Value>, rules: &RuleSet
     }
 }
 
+/// Per (app, control, obligation) the verdict, then each app's score and whether the gate
+/// passes.
+type Judged = (BTreeMap<(String, String, String), Verdict>, Vec<f64>, bool);
+
 /// The reference: every app, control and obligation, judged the long way.
 #[allow(clippy::too_many_arguments)]
 fn reference(
@@ -501,7 +505,7 @@ fn reference(
     scans: &[Scan],
     at_day: i64,
     fail_above: u32,
-) -> (BTreeMap<(String, String, String), Verdict>, Vec<f64>, bool) {
+) -> Judged {
     let end_of_at = (at_day + 1) * DAY;
     let date = |second: i64| Date::from_days_since_epoch(second.div_euclid(DAY));
     let at = Date::from_days_since_epoch(at_day);

@@ -6,7 +6,7 @@ use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use polic_diagnostics::{Code, ColorChoice, Diagnostic, LineIndex, Located, Renderer, Severity};
-use polic_ruleset::report::xml;
+use polic_ruleset::report::{artifact_location, sarif_base_ids, sarif_driver, xml};
 use serde_json::{Value, json};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -231,38 +231,6 @@ fn sarif_level(severity: Severity) -> &'static str {
         Severity::Warning => "warning",
         Severity::Hint => "note",
     }
-}
-
-/// Where a file is, as SARIF names it: a relative path under `%SRCROOT%` (the directory the
-/// paths were given from, which GitHub code scanning takes to be the repository's root), an
-/// absolute one as a `file:` URI with no base, since SARIF resolves only relative references
-/// against a base (SARIF1004).
-pub fn artifact_location(path: &str) -> Value {
-    if polic_diagnostics::uri::is_absolute(path) {
-        json!({ "uri": polic_diagnostics::uri::file_uri(path) })
-    } else {
-        json!({ "uri": polic_diagnostics::uri::encode_path(path), "uriBaseId": SOURCE_ROOT })
-    }
-}
-
-const SOURCE_ROOT: &str = "%SRCROOT%";
-
-/// The `tool.driver` of every SARIF log polic writes: its name, version, where to read about
-/// it (SARIF2005) and the rules it reports.
-pub fn sarif_driver(rules: Vec<Value>) -> Value {
-    json!({
-        "name": "polic",
-        "semanticVersion": env!("CARGO_PKG_VERSION"),
-        "informationUri": env!("CARGO_PKG_REPOSITORY"),
-        "rules": rules,
-    })
-}
-
-/// The base the relative paths of a SARIF log resolve against. It has no `uri`: the
-/// absolute directory would make the log differ between checkouts, and consumers such as
-/// GitHub resolve it to the repository they analyse.
-pub fn sarif_base_ids() -> Value {
-    json!({ SOURCE_ROOT: { "description": { "text": "the directory the policy paths are relative to" } } })
 }
 
 fn sarif_location(at: &Located, texts: &Texts) -> Value {

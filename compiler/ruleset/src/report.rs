@@ -502,6 +502,38 @@ pub fn junit(report: &Report) -> String {
     out
 }
 
+/// Where a file is, as SARIF names it: a relative path under `%SRCROOT%` (the directory the
+/// paths were given from, which GitHub code scanning takes to be the repository's root), an
+/// absolute one as a `file:` URI with no base, since SARIF resolves only relative references
+/// against a base (SARIF1004).
+pub fn artifact_location(path: &str) -> serde_json::Value {
+    if polic_diagnostics::uri::is_absolute(path) {
+        serde_json::json!({ "uri": polic_diagnostics::uri::file_uri(path) })
+    } else {
+        serde_json::json!({ "uri": polic_diagnostics::uri::encode_path(path), "uriBaseId": SOURCE_ROOT })
+    }
+}
+
+const SOURCE_ROOT: &str = "%SRCROOT%";
+
+/// The `tool.driver` of every SARIF log polic writes: its name, version, where to read about
+/// it (SARIF2005) and the rules it reports.
+pub fn sarif_driver(rules: Vec<serde_json::Value>) -> serde_json::Value {
+    serde_json::json!({
+        "name": "polic",
+        "semanticVersion": env!("CARGO_PKG_VERSION"),
+        "informationUri": env!("CARGO_PKG_REPOSITORY"),
+        "rules": rules,
+    })
+}
+
+/// The base the relative paths of a SARIF log resolve against. It has no `uri`: the
+/// absolute directory would make the log differ between checkouts, and consumers such as
+/// GitHub resolve it to the repository they analyse.
+pub fn sarif_base_ids() -> serde_json::Value {
+    serde_json::json!({ SOURCE_ROOT: { "description": { "text": "the directory the policy paths are relative to" } } })
+}
+
 /// SARIF 2.1.0: one result per open item, located at the obligation in the policy source
 /// (`file:line:column`), with its control as the rule.
 pub fn sarif(report: &Report) -> serde_json::Value {
@@ -526,7 +558,7 @@ pub fn sarif(report: &Report) -> serde_json::Value {
                         "id": id,
                         "message": { "text": format!("{} {}", tag.verb.as_str(), tag.control) },
                         "physicalLocation": {
-                            "artifactLocation": { "uri": tag.file },
+                            "artifactLocation": artifact_location(&tag.file),
                             "region": { "startLine": tag.lines.0, "endLine": tag.lines.1 }
                         }
                     })
@@ -538,7 +570,7 @@ pub fn sarif(report: &Report) -> serde_json::Value {
                 "level": if item.status.always_fails() { "error" } else { "warning" },
                 "message": { "text": item_message(app, item) },
                 "locations": [{ "physicalLocation": {
-                    "artifactLocation": { "uri": file },
+                    "artifactLocation": artifact_location(file),
                     "region": { "startLine": line, "startColumn": column }
                 } }],
                 "relatedLocations": related,
@@ -555,15 +587,12 @@ pub fn sarif(report: &Report) -> serde_json::Value {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": { "driver": {
-                "name": "polic",
-                "semanticVersion": env!("CARGO_PKG_VERSION"),
-                "rules": controls.iter().map(|c| {
-                    let title = report.rules.controls.iter().find(|k| k.name == *c).and_then(|k| k.title.clone());
-                    json!({ "id": c, "shortDescription": { "text": title.unwrap_or_else(|| format!("control {c}")) } })
-                }).collect::<Vec<_>>(),
-            } },
+            "tool": { "driver": sarif_driver(controls.iter().map(|c| {
+                let title = report.rules.controls.iter().find(|k| k.name == *c).and_then(|k| k.title.clone());
+                json!({ "id": c, "shortDescription": { "text": title.unwrap_or_else(|| format!("control {c}")) } })
+            }).collect()) },
             "columnKind": "unicodeCodePoints",
+            "originalUriBaseIds": sarif_base_ids(),
             "results": results,
         }]
     })
