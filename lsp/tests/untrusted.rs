@@ -1,6 +1,7 @@
 //! A workspace folder is untrusted: the server reads nothing outside it, and shows no
 //! file's content that is not policy. Same rules as `polic check` (docs/security.md).
 
+#[allow(dead_code)] // each test crate uses part of the shared client
 mod support;
 
 use support::{Session, options};
