@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
-use polic_diagnostics::render_terminal;
+use polic_diagnostics::{Renderer, render_terminal};
 use polic_fmt::{Options, Refusal};
 use polic_project::ReadError;
 
@@ -187,8 +187,10 @@ fn report(shown: &str, text: &str, refusal: Refusal, color: compile::Color) {
     let color = color.choice(std::io::stderr().is_terminal());
     let sources = BTreeMap::from([(shown.to_string(), text.to_string())]);
     let mut out = String::new();
+    // One renderer: the file's source is read once, however many errors it has.
+    let mut renderer = Renderer::new(&sources, color);
     for error in refusal.errors {
-        out.push_str(&render_terminal(&error.in_file(shown), &sources, color));
+        out.push_str(&renderer.render(&error.in_file(shown)));
     }
     out.push_str(&format!(
         "error: `{shown}` not formatted: fix its syntax errors first\n"

@@ -234,11 +234,11 @@ fn report_briefly(compiled: &Compiled, color: Color, verbose: bool) {
         })
         .collect();
     let color = color.choice(std::io::stderr().is_terminal());
+    // One renderer for them all: it reads each file's source once, however many
+    // diagnostics point into it.
+    let mut renderer = polic_diagnostics::Renderer::new(&compiled.texts, color);
     for diagnostic in &shown {
-        eprint!(
-            "{}",
-            polic_diagnostics::render_terminal(diagnostic, &compiled.texts, color)
-        );
+        eprint!("{}", renderer.render(diagnostic));
     }
     let summary = Summary::of(&compiled.diagnostics);
     if summary.errors + summary.warnings == 0 {
