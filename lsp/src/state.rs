@@ -494,7 +494,11 @@ pub fn scan(root: &Path) -> Scanned {
         return scanned;
     };
     // Paths as the client names them: under the folder as it gave it.
-    let key = |shown: &str| root.join(shown);
+    let shown_from = polic_project::Root::at(root, false);
+    let key = |shown: &str| match shown_from.as_ref().ok().and_then(|r| r.relative(shown)) {
+        Some(relative) => root.join(relative),
+        None => root.join(shown),
+    };
     for problem in discovered.problems {
         let path = key(&problem.primary.at.file);
         scanned.files.push((path.clone(), String::new()));

@@ -309,7 +309,7 @@ fn policy_tests() {
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("test-failure", stdout(&output));
     let junit = stdout(&polic(&["test", "failing-test", "--format", "junit"]));
-    assert!(junit.contains("<failure message=\"policy.polic:12:3: expected `tls` required, but it is not required\">"), "{junit}");
+    assert!(junit.contains("<failure message=\"tests/cli/failing-test/policy.polic:12:3: expected `tls` required, but it is not required\">"), "{junit}");
 }
 
 #[test]

@@ -14,6 +14,8 @@ fn scratch(name: &str, files: &[(&str, &str)]) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fmt-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create scratch directory");
+    // A checkout of its own: shown paths start at it, not at the repository holding `target`.
+    std::fs::create_dir(dir.join(".git")).expect("create .git");
     for (path, text) in files {
         std::fs::write(dir.join(path), text).expect("write file");
     }

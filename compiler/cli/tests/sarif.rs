@@ -77,13 +77,14 @@ fn the_log_is_the_same_from_any_directory() {
 }
 
 #[test]
-fn a_relative_path_resolves_against_the_source_root() {
+fn paths_are_relative_to_the_repository_as_code_scanning_resolves_them() {
     let log = validate(&polic_in(
         &root().join("tests/cli"),
         &["check", "errors", "--format", "sarif"],
     ));
     for location in artifact_locations(&log) {
-        assert_eq!(location["uri"], "policy.polic");
+        // From the checkout's top, wherever polic ran: GitHub resolves them there.
+        assert_eq!(location["uri"], "tests/cli/errors/policy.polic");
         assert_eq!(location["uriBaseId"], "%SRCROOT%");
     }
     // The base has no absolute URI, which would differ between checkouts.

@@ -17,6 +17,8 @@ fn scratch(name: &str, files: &[(&str, &[u8])]) -> PathBuf {
         let _ = std::fs::remove_dir_all(&dir);
     }
     std::fs::create_dir_all(&dir).expect("create scratch directory");
+    // A checkout of its own: shown paths start at it, not at the repository holding `target`.
+    std::fs::create_dir(dir.join(".git")).expect("create .git");
     for (path, bytes) in files {
         let full = dir.join(path);
         std::fs::create_dir_all(full.parent().expect("parent")).expect("create directory");

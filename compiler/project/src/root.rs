@@ -2,14 +2,18 @@
 
 use std::path::{Component, Path, PathBuf};
 
-/// The directory a run reads from. Every path it shows is relative to it, so that outputs
-/// are the same whatever the checkout's location or the current directory.
+/// The directory a run reads from, and the one its paths are shown from: the repository
+/// holding it (the nearest ancestor with a `.git`), else the root itself. Shown paths are
+/// then what GitHub annotations and SARIF's `%SRCROOT%` expect, and the same whatever the
+/// checkout's location or the current directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Root {
     /// Canonical: no symbolic links, no `.` or `..`.
     dir: PathBuf,
     /// `--allow-outside-root`: reads may leave the root (paths outside are shown with `..`).
     allow_outside: bool,
+    /// Canonical; `dir` or an ancestor of it.
+    shown_from: PathBuf,
 }
 
 /// Why a path may not be read.
@@ -49,15 +53,26 @@ impl Root {
             Some(dir) => dir,
             None => std::fs::canonicalize(".").map_err(|_| PathBuf::from("."))?,
         };
-        Ok(Root { dir, allow_outside })
+        Ok(Root::new(dir, allow_outside))
+    }
+
+    fn new(dir: PathBuf, allow_outside: bool) -> Root {
+        // Only metadata is read: a `.git` directory, or the file a worktree or submodule has.
+        let shown_from = dir
+            .ancestors()
+            .find(|ancestor| std::fs::symlink_metadata(ancestor.join(".git")).is_ok())
+            .unwrap_or(&dir)
+            .to_path_buf();
+        Root {
+            dir,
+            allow_outside,
+            shown_from,
+        }
     }
 
     /// A root at an already canonical directory (a language-server workspace folder).
     pub fn at(dir: &Path, allow_outside: bool) -> std::io::Result<Root> {
-        Ok(Root {
-            dir: std::fs::canonicalize(dir)?,
-            allow_outside,
-        })
+        Ok(Root::new(std::fs::canonicalize(dir)?, allow_outside))
     }
 
     pub fn dir(&self) -> &Path {
@@ -68,8 +83,8 @@ impl Root {
     /// on the command line, which the workspace cannot choose.
     pub fn trusting(&self) -> Root {
         Root {
-            dir: self.dir.clone(),
             allow_outside: true,
+            ..self.clone()
         }
     }
 
@@ -98,7 +113,7 @@ impl Root {
     /// name cannot break a line of output.
     pub fn display(&self, canonical: &Path) -> String {
         let absolute = std::path::absolute(canonical);
-        let relative = relative_to(absolute.as_deref().unwrap_or(canonical), &self.dir);
+        let relative = relative_to(absolute.as_deref().unwrap_or(canonical), &self.shown_from);
         let text = relative.to_string_lossy().replace('\\', "/");
         let shown = if text.is_empty() {
             ".".to_string()
@@ -106,6 +121,16 @@ impl Root {
             text
         };
         escape_controls(&shown)
+    }
+
+    /// Where a path [`Root::display`] showed is, relative to the root's directory (`None`
+    /// when it is not under it): to find it again under the directory as a client named it.
+    pub fn relative(&self, shown: &str) -> Option<PathBuf> {
+        let prefix = self.dir.strip_prefix(&self.shown_from).ok()?;
+        Path::new(shown)
+            .strip_prefix(prefix)
+            .ok()
+            .map(Path::to_path_buf)
     }
 }
 
