@@ -466,11 +466,11 @@ pub fn scan_sources(specs: &[polic_tags::settings::Spec]) -> Vec<(PathBuf, Strin
     specs
         .iter()
         .flat_map(|spec| {
-            // Paths come back relative to the directory walked.
+            let path = under(&spec.dir);
             polic_tags::walk(&spec.dir)
                 .files
                 .into_iter()
-                .map(|scanned| (spec.dir.join(scanned.path), scanned.text))
+                .map(move |scanned| (path(&scanned.path), scanned.text))
         })
         .collect()
 }
@@ -487,18 +487,24 @@ pub struct Scanned {
     pub problems: Vec<polic_diagnostics::Diagnostic>,
 }
 
+/// Maps a path as a walk of `dir` shows it back to a path under `dir` as the client named
+/// it (shown paths start at the repository, and are canonical).
+fn under(dir: &Path) -> impl Fn(&str) -> PathBuf {
+    let root = polic_project::Root::at(dir, false).ok();
+    let dir = dir.to_path_buf();
+    move |shown| match root.as_ref().and_then(|root| root.relative(shown)) {
+        Some(relative) => dir.join(relative),
+        None => dir.join(shown),
+    }
+}
+
 pub fn scan(root: &Path) -> Scanned {
     let mut scanned = Scanned::default();
     let Ok(discovered) = polic_project::discover(&[root.to_path_buf()], Default::default()) else {
         // No policy files in the folder, or it is gone: nothing to check.
         return scanned;
     };
-    // Paths as the client names them: under the folder as it gave it.
-    let shown_from = polic_project::Root::at(root, false);
-    let key = |shown: &str| match shown_from.as_ref().ok().and_then(|r| r.relative(shown)) {
-        Some(relative) => root.join(relative),
-        None => root.join(shown),
-    };
+    let key = under(root);
     for problem in discovered.problems {
         let path = key(&problem.primary.at.file);
         scanned.files.push((path.clone(), String::new()));

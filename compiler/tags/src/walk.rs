@@ -43,7 +43,7 @@ pub struct Tree {
     pub skipped: Vec<Skipped>,
 }
 
-/// Scans every file under `dir`, the root of the paths shown.
+/// Scans every file under `dir`, as the workspace root (paths shown as [`Root::display`]).
 pub fn walk(dir: &Path) -> Tree {
     match Root::at(dir, false) {
         Ok(root) => walk_in(dir, &root),
@@ -58,7 +58,7 @@ pub fn walk(dir: &Path) -> Tree {
 }
 
 /// Scans every file under `dir` (inside `root`, through the workspace's walk: symbolic
-/// links kept inside the root, each directory once), paths shown relative to `root`.
+/// links kept inside the root, each directory once), paths as `root` shows them.
 /// `.polic` files are policy, not code, and are left out.
 pub fn walk_in(dir: &Path, root: &Root) -> Tree {
     let walked = polic_project::walk::walk(dir, root, |entry| Some(read(entry)));
