@@ -85,6 +85,22 @@ local init_options = {
   diagnosticsDelayMs = 25,
 }
 
+-- The command of the server's code lenses ("applies to 5 archetypes, 6 apps", the controls
+-- of a clause): its arguments are the document, the lens's position and the locations it
+-- counts, which go to the quickfix list (as VS Code shows them in a peek).
+vim.lsp.commands["polic.showReferences"] = function(command, ctx)
+  local locations = command.arguments and command.arguments[3] or {}
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local encoding = client and client.offset_encoding or "utf-16"
+  vim.fn.setqflist({}, " ", {
+    title = command.title,
+    items = vim.lsp.util.locations_to_items(locations, encoding),
+  })
+  if #locations > 0 then
+    vim.cmd("botright copen")
+  end
+end
+
 if vim.lsp.config and vim.lsp.enable then
   -- Neovim 0.11+.
   vim.lsp.config("polic", {

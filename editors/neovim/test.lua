@@ -69,6 +69,36 @@ if vim.lsp.start then
     end
   end
 
+  -- A code lens's command lists the apps a control applies to in the quickfix list.
+  vim.cmd("edit controls/appsec.polic")
+  local lenses = vim.lsp.buf_request_sync(0, "textDocument/codeLens", {
+    textDocument = vim.lsp.util.make_text_document_params(),
+  }, 10000)
+  local lens
+  for _, r in pairs(lenses or {}) do
+    for _, l in ipairs(r.result or {}) do
+      if not lens and l.command and l.command.command == "polic.showReferences" then
+        lens = l
+      end
+    end
+  end
+  check("code lenses carry the show-references command", lens ~= nil, vim.inspect(lenses))
+  local run = vim.lsp.commands["polic.showReferences"]
+  check("polic.lua handles that command", type(run) == "function")
+  if lens and run then
+    local get = vim.lsp.get_clients or vim.lsp.get_active_clients
+    local client = get({ bufnr = 0, name = "polic" })[1]
+    run(lens.command, { client_id = client.id, bufnr = 0 })
+    local items = vim.fn.getqflist()
+    local first = items[1] and vim.api.nvim_buf_get_name(items[1].bufnr) or ""
+    check(
+      "which puts the lens's locations in the quickfix list",
+      #items == #lens.command.arguments[3] and #items > 0 and first:find("%.polic$") ~= nil,
+      #items .. " items, first " .. first
+    )
+    vim.cmd("cclose")
+  end
+
   -- A tag in a TypeScript file: the server reads it and traces the control.
   vim.cmd("edit services/checkout-web/src/headers.ts")
   local tagged = attaches()
@@ -82,6 +112,6 @@ else
   io.stdout:write("skip - the language server needs Neovim 0.8+ (this is " .. tostring(vim.version().minor) .. ")\n")
 end
 
-local total = 6 + (vim.lsp.start and 5 or 0)
+local total = 6 + (vim.lsp.start and 8 or 0)
 io.stdout:write(string.format("%d passed, %d failed\n", total - failed, failed))
 vim.cmd(failed == 0 and "qa!" or "cquit!")
