@@ -125,7 +125,8 @@ fn other_formats() {
         let sarif =
             serde_json::to_string_pretty(&polic_ruleset::report::sarif(report)).expect("json");
         insta::assert_snapshot!("statuses-sarif", sarif);
-        insta::assert_snapshot!("statuses-json", polic_ruleset::report::json(report));
+        let snapshot = polic_history::Snapshot::of(report, Default::default());
+        insta::assert_snapshot!("statuses-json", snapshot.to_json());
     });
 }
 

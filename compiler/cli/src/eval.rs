@@ -47,6 +47,11 @@ pub struct EvalArgs {
     color: Color,
     #[command(flatten)]
     sources: SourcesArgs,
+    /// Also append this evaluation's snapshot to the history store (`--store`).
+    #[arg(long)]
+    record: bool,
+    #[command(flatten)]
+    store: crate::history::StoreArgs,
 }
 
 pub fn run(args: EvalArgs) -> u8 {
@@ -89,8 +94,8 @@ pub fn run(args: EvalArgs) -> u8 {
         .map(|a| a.name.clone())
         .collect();
     rules.apps.retain(|a| !left_out.contains(&a.name));
-    let (mut evidence, mut scans) = match args.inputs.read(&args.paths) {
-        Ok(read) => (read.set, read.scans),
+    let (mut evidence, mut scans, files) = match args.inputs.read(&args.paths) {
+        Ok(read) => (read.set, read.scans, read.files),
         Err(code) => return code,
     };
     if let Some(code) = code {
@@ -118,11 +123,28 @@ pub fn run(args: EvalArgs) -> u8 {
             return exit::USAGE;
         }
     };
+    let dir = sources::settings_dir(&args.paths);
+    let snapshot = (args.format == EvalFormat::Json || args.record).then(|| {
+        let mut scope = args.app.clone();
+        scope.sort();
+        scope.dedup();
+        polic_history::Snapshot::of(
+            &report,
+            polic_history::snapshot::Context {
+                evidence: files,
+                revision: polic_project::git::revision(&dir),
+                scope: (!scope.is_empty()).then_some(scope),
+            },
+        )
+    });
     let rendered = match args.format {
+        // Built above for this format.
+        EvalFormat::Json => snapshot
+            .as_ref()
+            .map_or_else(String::new, polic_history::Snapshot::to_json),
         EvalFormat::Table => polic_ruleset::report::table(&report),
         EvalFormat::Markdown => polic_ruleset::report::markdown(&report),
         EvalFormat::Junit => polic_ruleset::report::junit(&report),
-        EvalFormat::Json => polic_ruleset::report::json(&report),
         EvalFormat::Sarif => {
             serde_json::to_string_pretty(&polic_ruleset::report::sarif(&report)).unwrap_or_default()
                 + "\n"
@@ -135,6 +157,12 @@ pub fn run(args: EvalArgs) -> u8 {
         }
     };
     let _ = std::io::stdout().write_all(rendered.as_bytes());
+    // The evaluation's output is written whether or not the store takes the snapshot.
+    if let Some(snapshot) = snapshot.filter(|_| args.record)
+        && let Err(code) = crate::history::record(&snapshot, &args.store, &dir)
+    {
+        return code;
+    }
     // The table ends with the gate; other formats go to files or tools, so what a CI log
     // shows of a failing gate is on stderr.
     if args.format != EvalFormat::Table && !report.gate.pass {

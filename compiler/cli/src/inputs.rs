@@ -36,6 +36,8 @@ pub struct Evidence {
     /// Whether any evidence file or log was named: without, every status is what the
     /// policy alone decides.
     pub named: bool,
+    /// Each file read and the digest of its bytes, for the snapshot.
+    pub files: Vec<polic_history::snapshot::Input>,
 }
 
 impl EvidenceArgs {
@@ -103,8 +105,13 @@ impl EvidenceArgs {
             parsed
         };
         let named = !evidence.is_empty() || !sarif.is_empty();
-        let (set, scans) = read_evidence(&evidence, &sarif, self.at())?;
-        Ok(Evidence { set, scans, named })
+        let (set, scans, files) = read_evidence(&evidence, &sarif, self.at())?;
+        Ok(Evidence {
+            set,
+            scans,
+            named,
+            files,
+        })
     }
 }
 
@@ -112,23 +119,30 @@ impl EvidenceArgs {
 /// runaway file or a device does not exhaust the runner's memory.
 const MAX_EVIDENCE_BYTES: u64 = 1024 * 1024 * 1024;
 
+type Read = (
+    EvidenceSet,
+    Vec<ScanRun>,
+    Vec<polic_history::snapshot::Input>,
+);
+
 /// Reads JSON-lines evidence and SARIF logs (each with its app); malformed input is
 /// reported and nothing is returned.
-fn read_evidence(
-    evidence: &[PathBuf],
-    sarif: &[(String, PathBuf)],
-    at: Date,
-) -> Result<(EvidenceSet, Vec<ScanRun>), u8> {
+fn read_evidence(evidence: &[PathBuf], sarif: &[(String, PathBuf)], at: Date) -> Result<Read, u8> {
     let mut set = EvidenceSet::default();
     let mut scans = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
-    let read = |path: &Path| {
+    let mut files = Vec::new();
+    let mut read = |path: &Path| {
         let failed = |reason: String| {
             eprintln!("error: cannot read {}: {reason}", path.display());
             exit::USAGE
         };
         let bytes = polic_project::read::read_bytes(path, MAX_EVIDENCE_BYTES)
             .map_err(|error| failed(error.reason()))?;
+        files.push(polic_history::snapshot::Input {
+            path: path.display().to_string(),
+            digest: polic_history::snapshot::digest(&bytes),
+        });
         String::from_utf8(bytes).map_err(|_| failed("it is not valid UTF-8".to_string()))
     };
     for path in evidence {
@@ -150,7 +164,7 @@ fn read_evidence(
         ));
     }
     if errors.is_empty() {
-        return Ok((set, scans));
+        return Ok((set, scans, files));
     }
     for error in &errors {
         eprintln!("error: {error}");

@@ -5,6 +5,7 @@ mod compile;
 mod diff;
 mod eval;
 mod fmt;
+mod history;
 mod inputs;
 mod load;
 mod oscal;
@@ -63,8 +64,15 @@ enum Command {
     Test(test::TestArgs),
     /// Rewrite .polic files in the canonical layout (`--check` only reports).
     Fmt(fmt::FmtArgs),
-    /// Compare two policies (rule sets or sources): obligations per app, weights, waivers.
+    /// Compare two policies (rule sets or sources): obligations per app, weights, waivers;
+    /// or two evaluations (snapshot files, or snapshots in the history store): what
+    /// regressed, improved, is new or gone, waivers and findings.
     Diff(diff::DiffArgs),
+    /// Append a snapshot (`polic eval --format json`) to the history store.
+    Record(history::RecordArgs),
+    /// The snapshots in the history store; `--at DATE` the posture as recorded that day;
+    /// `trend` the scores over time.
+    History(history::HistoryArgs),
     /// Explain a diagnostic code (`polic explain P0102`), or trace a definition:
     /// `polic explain control|clause|archetype|app NAME [PATHS]`, down to each app's
     /// evidence, findings, waivers and status at `--at`; for an app, `--sources` adds where
@@ -113,6 +121,8 @@ fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Record(args) => history::run_record(args),
+        Command::History(args) => history::run_history(args),
         Command::Explain(args) => match args.args.as_slice() {
             [code] => explain(code),
             [kind, name, paths @ ..] => trace::run(kind, name, paths, &args),

@@ -14,6 +14,7 @@ fn polic_in(dir: &Path, args: &[&str]) -> Output {
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
+        .env("POLIC_REVISION", "0123456789abcdef0123456789abcdef01234567")
         .output()
         .expect("polic runs")
 }

@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use polic_syntax::ast::Date;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::engine::{Bits, EngineError, Population};
 use crate::evidence::{CodeTag, Evidence, EvidenceSet, Finding, Outcome, ScanRun, Subject, When};
@@ -19,7 +19,7 @@ use crate::schema::{App, Control, FactKind, RuleSet, Value, Waiver};
 pub const PRIORITY_FORMULA: &str = "priority = weight × criticality rank (weight: the highest risk weight among the adopted clauses the control satisfies, directly or through a mapping, or the risk model's default; criticality rank: position of the app's `criticality` value, 1 for the lowest, 1 if the app has none)";
 pub const SCORE_FORMULA: &str = "polic-posture-v1: score = 100 × Σ weight(met or provided) / Σ weight(required, not waived); portfolio and units weight each app's sums by its criticality rank";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Evidence shows it holds.
@@ -99,7 +99,8 @@ pub struct Report<'a> {
     pub gate: Gate,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Totals {
     pub apps: usize,
     pub obligations: usize,
@@ -162,6 +163,8 @@ pub struct Item<'a> {
     pub due: Option<Date>,
     pub detail: Option<String>,
     pub evidence: Vec<&'a str>,
+    /// The open findings that decide it, each with its due date, soonest first.
+    pub findings: Vec<(Date, &'a Finding)>,
     pub waiver: Option<&'a Waiver>,
 }
 
@@ -213,7 +216,8 @@ pub struct ClauseReport<'a> {
     pub controls: Vec<&'a str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct StandardReport {
     pub standard: String,
     pub clauses: usize,
@@ -222,13 +226,15 @@ pub struct StandardReport {
     pub met: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Unmatched {
     pub origin: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Gate {
     pub pass: bool,
     pub reasons: Vec<String>,
@@ -419,6 +425,7 @@ pub fn evaluate<'a>(
                     due: None,
                     detail: None,
                     evidence: Vec::new(),
+                    findings: Vec::new(),
                     waiver: None,
                 };
                 index.judge(&mut item, &evidence, at);
@@ -1030,6 +1037,7 @@ impl<'a> EvidenceIndex<'a> {
                     overdue.join(", ")
                 ));
             }
+            item.findings = open;
             return;
         }
         // The records and the scanner runs that verify it: the latest decides.

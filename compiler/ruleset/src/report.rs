@@ -3,9 +3,6 @@
 
 use std::fmt::Write;
 
-use serde::Serialize;
-use serde::ser::Serializer;
-
 use crate::eval::{AppReport, Item, PRIORITY_FORMULA, Report, SCORE_FORMULA, Status, Totals};
 use crate::evidence::{CodeTag, Verb};
 
@@ -124,7 +121,8 @@ fn code_summary(app: &AppReport) -> String {
     )
 }
 
-fn uncovered<'r>(report: &'r Report, app: &'r AppReport) -> Vec<&'r str> {
+/// The required controls of an app that nothing speaks to, by name.
+pub fn uncovered<'r>(report: &'r Report, app: &'r AppReport) -> Vec<&'r str> {
     app.uncovered
         .iter()
         .map(|&c| report.rules.controls[c].name.as_str())
@@ -625,198 +623,5 @@ pub fn split_source(source: &str) -> (&str, u64, u64) {
     match (parts.next(), line, column) {
         (Some(file), Some(line), Some(column)) => (file, line, column),
         _ => (source, 1, 1),
-    }
-}
-
-/// The report as JSON. Items are written one at a time from the compact form, so a large
-/// portfolio never exists twice in memory.
-pub fn json(report: &Report) -> String {
-    serde_json::to_string_pretty(&ReportView(report)).unwrap_or_default() + "\n"
-}
-
-struct ReportView<'r, 'a>(&'r Report<'a>);
-
-impl Serialize for ReportView<'_, '_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct View<'v> {
-            at: String,
-            policy: Option<&'v str>,
-            priority_formula: &'static str,
-            score_formula: &'static str,
-            portfolio: &'v Totals,
-            units: Vec<Unit<'v>>,
-            apps: Vec<AppView<'v>>,
-            standards: &'v [crate::eval::StandardReport],
-            clauses: &'v [crate::eval::ClauseReport<'v>],
-            queue: Vec<Queued<'v>>,
-            unmatched: &'v [crate::eval::Unmatched],
-            not_counted: &'v [crate::eval::Unmatched],
-            gate: &'v crate::eval::Gate,
-        }
-        #[derive(Serialize)]
-        struct Unit<'v> {
-            unit: &'v str,
-            totals: &'v Totals,
-        }
-        #[derive(Serialize)]
-        struct Queued<'v> {
-            app: &'v str,
-            control: &'v str,
-            obligation: &'v str,
-            status: Status,
-            priority: u32,
-            due: Option<String>,
-        }
-        let r = self.0;
-        View {
-            at: r.at.to_string(),
-            policy: r.rules.policy.as_ref().map(|p| p.name.as_str()),
-            priority_formula: PRIORITY_FORMULA,
-            score_formula: SCORE_FORMULA,
-            portfolio: &r.portfolio,
-            units: r
-                .units
-                .iter()
-                .map(|(unit, totals)| Unit { unit, totals })
-                .collect(),
-            apps: r.apps.iter().map(|app| AppView(r, app)).collect(),
-            standards: &r.standards,
-            clauses: &r.clauses,
-            queue: r
-                .queue
-                .iter()
-                .map(|&(a, i)| {
-                    let item = &r.apps[a].items[i];
-                    Queued {
-                        app: &r.apps[a].app.name,
-                        control: &item.control.name,
-                        obligation: item.obligation_name(),
-                        status: item.status,
-                        priority: item.priority,
-                        due: item.due.map(|d| d.to_string()),
-                    }
-                })
-                .collect(),
-            unmatched: &r.unmatched,
-            not_counted: &r.not_counted,
-            gate: &r.gate,
-        }
-        .serialize(serializer)
-    }
-}
-
-struct AppView<'v>(&'v Report<'v>, &'v AppReport<'v>);
-
-impl Serialize for AppView<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct View<'v> {
-            name: &'v str,
-            title: Option<&'v str>,
-            unit: Option<&'v str>,
-            owner: Option<&'v str>,
-            criticality: Option<&'v str>,
-            totals: &'v Totals,
-            items: Items<'v>,
-            code: Vec<CodeView<'v>>,
-            uncovered: Vec<&'v str>,
-            source: &'v str,
-        }
-        let (report, app) = (self.0, self.1);
-        View {
-            name: &app.app.name,
-            title: app.app.title.as_deref(),
-            unit: app.app.unit.as_deref(),
-            owner: app.app.owner.as_deref(),
-            criticality: app.criticality,
-            totals: &app.totals,
-            items: Items(app),
-            code: app
-                .code
-                .values()
-                .flatten()
-                .map(|tag| CodeView::of(tag))
-                .collect(),
-            uncovered: uncovered(report, app),
-            source: &app.app.source,
-        }
-        .serialize(serializer)
-    }
-}
-
-/// A code tag as JSON.
-#[derive(Serialize)]
-struct CodeView<'v> {
-    verb: &'static str,
-    control: &'v str,
-    obligation: Option<&'v str>,
-    location: String,
-    origin: &'v str,
-}
-
-impl<'v> CodeView<'v> {
-    fn of(tag: &'v CodeTag) -> CodeView<'v> {
-        CodeView {
-            verb: tag.verb.as_str(),
-            control: &tag.control,
-            obligation: tag.obligation.as_deref(),
-            location: tag.location(),
-            origin: &tag.origin,
-        }
-    }
-}
-
-struct Items<'v>(&'v AppReport<'v>);
-
-impl Serialize for Items<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        #[derive(Serialize)]
-        struct View<'v> {
-            control: &'v str,
-            obligation: &'v str,
-            status: Status,
-            priority: u32,
-            weight: u32,
-            why: Why<'v>,
-            clauses: Vec<&'v str>,
-            due: Option<String>,
-            detail: Option<&'v str>,
-            evidence: &'v [&'v str],
-            code: Vec<CodeView<'v>>,
-            waiver: Option<&'v str>,
-            source: &'v str,
-        }
-        #[derive(Serialize)]
-        struct Why<'v> {
-            archetype: &'v str,
-            applies: String,
-            provided_by: Option<&'v str>,
-            source: &'v str,
-        }
-        let app = self.0;
-        serializer.collect_seq(app.items.iter().map(|item| {
-            let applies = &item.control.applies[item.line];
-            View {
-                control: &item.control.name,
-                obligation: item.obligation_name(),
-                status: item.status,
-                priority: item.priority,
-                weight: item.control.weight,
-                why: Why {
-                    archetype: item.archetype,
-                    applies: applies.to_string(),
-                    provided_by: item.provided_by,
-                    source: &applies.source,
-                },
-                clauses: item.clauses().collect(),
-                due: item.due.map(|d| d.to_string()),
-                detail: item.detail.as_deref(),
-                evidence: &item.evidence,
-                code: app.code_for(item).map(CodeView::of).collect(),
-                waiver: item.waiver.map(|w| w.name.as_str()),
-                source: &item.control.obligations[item.obligation].source,
-            }
-        }))
     }
 }

@@ -1,0 +1,214 @@
+//! Scores and status counts over time: the portfolio, each unit and app, and per clause the
+//! share of the apps needing it that meet it. Read from snapshot summaries (no items).
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use polic_ruleset::eval::Totals;
+use serde::Serialize;
+
+use crate::snapshot::Snapshot;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Share {
+    pub needed_by: usize,
+    pub met_by: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Point {
+    pub id: i64,
+    pub at: String,
+    pub revision: Option<String>,
+    pub portfolio: Totals,
+    pub units: BTreeMap<String, Totals>,
+    pub apps: BTreeMap<String, Totals>,
+    pub clauses: BTreeMap<String, Share>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Trend {
+    pub score_formula: Option<String>,
+    /// Oldest judged first.
+    pub points: Vec<Point>,
+}
+
+const COUNTS: &[&str] = &[
+    "met",
+    "provided",
+    "waived",
+    "waiver_expired",
+    "overdue",
+    "stale",
+    "unmet",
+];
+
+fn counts(t: &Totals) -> [usize; 7] {
+    [
+        t.met,
+        t.provided,
+        t.waived,
+        t.waiver_expired,
+        t.overdue,
+        t.stale,
+        t.unmet,
+    ]
+}
+
+impl Trend {
+    pub fn of(snapshots: &[(i64, Snapshot)]) -> Trend {
+        let mut points: Vec<Point> = snapshots
+            .iter()
+            .map(|(id, s)| Point {
+                id: *id,
+                at: s.at.clone(),
+                revision: s.revision.clone(),
+                portfolio: s.portfolio.clone(),
+                units: s
+                    .units
+                    .iter()
+                    .map(|u| (u.unit.clone(), u.totals.clone()))
+                    .collect(),
+                apps: s
+                    .apps
+                    .iter()
+                    .map(|a| (a.name.clone(), a.totals.clone()))
+                    .collect(),
+                clauses: s
+                    .clauses
+                    .iter()
+                    .filter(|c| c.needed_by > 0)
+                    .map(|c| {
+                        (
+                            c.clause.clone(),
+                            Share {
+                                needed_by: c.needed_by,
+                                met_by: c.met_by,
+                            },
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        points.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+        Trend {
+            score_formula: snapshots.last().map(|(_, s)| s.score_formula.clone()),
+            points,
+        }
+    }
+
+    /// Each series on one line, oldest first: `name  71.4 → 80.0 → 82.5`.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        if self.points.is_empty() {
+            return "no snapshots recorded yet (`polic eval --record` records one)\n".to_string();
+        }
+        let _ = writeln!(
+            out,
+            "portfolio\n  {:<10}  {:>5}  {:>6}  {}",
+            "at",
+            "#",
+            "score",
+            COUNTS.join(" ")
+        );
+        for p in &self.points {
+            let c = counts(&p.portfolio);
+            let _ = writeln!(
+                out,
+                "  {:<10}  {:>5}  {:>6.1}  {}",
+                p.at,
+                format!("#{}", p.id),
+                p.portfolio.score,
+                c.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
+            );
+        }
+        let series =
+            |out: &mut String, title: &str, of: &dyn Fn(&Point) -> Vec<(String, String)>| {
+                let mut by_name: BTreeMap<String, Vec<String>> = BTreeMap::new();
+                for (i, p) in self.points.iter().enumerate() {
+                    for (name, value) in of(p) {
+                        let values = by_name.entry(name).or_default();
+                        values.resize(i, "-".to_string());
+                        values.push(value);
+                    }
+                }
+                if by_name.is_empty() {
+                    return;
+                }
+                let _ = writeln!(out, "\n{title}");
+                let width = by_name.keys().map(|k| k.chars().count()).max().unwrap_or(0);
+                for (name, mut values) in by_name {
+                    values.resize(self.points.len(), "-".to_string());
+                    let _ = writeln!(out, "  {name:<width$}  {}", values.join(" → "));
+                }
+            };
+        let score = |t: &Totals| format!("{:.1}", t.score);
+        series(&mut out, "units (score)", &|p| {
+            p.units.iter().map(|(n, t)| (n.clone(), score(t))).collect()
+        });
+        series(&mut out, "apps (score)", &|p| {
+            p.apps.iter().map(|(n, t)| (n.clone(), score(t))).collect()
+        });
+        series(&mut out, "clauses (apps meeting / needing)", &|p| {
+            p.clauses
+                .iter()
+                .map(|(n, s)| (n.clone(), format!("{}/{}", s.met_by, s.needed_by)))
+                .collect()
+        });
+        if let Some(formula) = &self.score_formula {
+            let _ = writeln!(out, "\nscore: {formula}");
+        }
+        out
+    }
+
+    /// One row per point and series: `at,id,kind,name,score,<counts>,needed_by,met_by`.
+    pub fn csv(&self) -> String {
+        let mut out = format!(
+            "at,id,kind,name,score,{},needed_by,met_by\n",
+            COUNTS.join(",")
+        );
+        let totals_row = |out: &mut String, p: &Point, kind: &str, name: &str, t: &Totals| {
+            let c = counts(t);
+            let _ = writeln!(
+                out,
+                "{},{},{kind},{},{:.2},{},,",
+                p.at,
+                p.id,
+                csv_field(name),
+                t.score,
+                c.iter().map(usize::to_string).collect::<Vec<_>>().join(",")
+            );
+        };
+        for p in &self.points {
+            totals_row(&mut out, p, "portfolio", "", &p.portfolio);
+            for (name, t) in &p.units {
+                totals_row(&mut out, p, "unit", name, t);
+            }
+            for (name, t) in &p.apps {
+                totals_row(&mut out, p, "app", name, t);
+            }
+            for (name, s) in &p.clauses {
+                let _ = writeln!(
+                    out,
+                    "{},{},clause,{},,{},{},{}",
+                    p.at,
+                    p.id,
+                    csv_field(name),
+                    ",".repeat(COUNTS.len() - 1),
+                    s.needed_by,
+                    s.met_by
+                );
+            }
+        }
+        out
+    }
+}
+
+/// A CSV field, quoted when it must be.
+pub fn csv_field(field: &str) -> String {
+    if field.contains([',', '"', '\n']) {
+        format!("\"{}\"", field.replace('"', "\"\""))
+    } else {
+        field.to_string()
+    }
+}
