@@ -246,9 +246,10 @@ pub fn completions(
 
 /// The name of the standard ending just before `hash` (the `#` of a clause reference).
 fn standard_before(text: &str, hash: usize) -> &str {
+    // What is before the name may be any character, of any length in bytes.
     let start = text[..hash]
-        .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_' || c == '-'))
-        .map_or(0, |i| i + 1);
+        .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        .len();
     &text[start..hash]
 }
 

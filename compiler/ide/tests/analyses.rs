@@ -213,6 +213,25 @@ fn completion_knows_its_context() {
     assert_snapshot!(out.join("\n"));
 }
 
+/// A character of several bytes right before a standard's name, with a clause's title being
+/// typed after the `#`: completion sliced inside the character and panicked (found by the
+/// language server chaos test, tests/lsp/test_chaos.py).
+#[test]
+fn completion_of_a_title_after_a_character_of_several_bytes() {
+    let labels = |source: &str| {
+        let shown = complete(source);
+        shown.split_once("->").map(|(_, labels)| labels.to_string())
+    };
+    assert_eq!(
+        labels("control c \"C\" {\n  satisfies 😀iso27001#access con|\n}"),
+        labels("control c \"C\" {\n  satisfies iso27001#access con|\n}"),
+    );
+    assert_eq!(
+        labels("control c \"C\" {\n  satisfies é#access con|\n}"),
+        Some(" ".to_string())
+    );
+}
+
 #[test]
 fn highlighting_and_folding() {
     let source = "import std.iso27001\nimport std.asvs5\n\n/// Docs\n/// more docs\nfacts { exposure: internal | internet = internal }\n\
