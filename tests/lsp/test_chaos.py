@@ -13,6 +13,7 @@ import subprocess
 import pytest
 import pytest_lsp
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcInternalError
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 POLIC = os.environ["POLIC"]
@@ -38,6 +39,8 @@ app shop "Shop" { archetype service; internet = true; tier = high }
 PATIENCE = 60
 
 SEVERITIES = {"error": 1, "warning": 2, "hint": 4}
+
+FORMATTING = types.FormattingOptions(tab_size=2, insert_spaces=True)
 
 
 def utf16_position(text: str, offset: int) -> types.Position:
@@ -94,23 +97,20 @@ def published(diagnostics: list[types.Diagnostic]) -> list[tuple]:
     return sorted(out, key=repr)
 
 
-async def settles_on(client: LanguageClient, uri: str, version: int, expected: list[tuple]):
-    """Waits until the diagnostics published for `uri` at `version` are `expected`: the
-    edited document's own come first, the whole workspace's check after them."""
-    last = None
+async def settles_on(client: LanguageClient, uri: str, expected: list[tuple]):
+    """Waits until the diagnostics last published for `uri` are `expected`. The server
+    publishes versions in order, the edited document's own diagnostics first and the whole
+    workspace's check after them, so what it last publishes is the final text's."""
 
     async def wait():
-        nonlocal last
-        while last != expected:
-            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and params.version == version:
-                last = published(list(params.diagnostics))
+        while published(client.diagnostics.get(uri, [])) != expected:
+            await asyncio.sleep(0.1)
 
     try:
         await asyncio.wait_for(wait(), PATIENCE)
     except TimeoutError:
         pass
-    assert last == expected
+    assert published(client.diagnostics.get(uri, [])) == expected
 
 
 @pytest.fixture
@@ -187,24 +187,28 @@ async def test_500_rapid_edits_with_cancellations(client: LanguageClient, worksp
         # A request after every edit, half of them cancelled at once.
         position = utf16_position(text, rng.randrange(len(text) + 1))
         document = types.TextDocumentIdentifier(uri=uri)
-        kind = version % 3
-        if kind == 0:
-            future = client.text_document_hover_async(types.HoverParams(document, position))
-        elif kind == 1:
-            future = client.text_document_completion_async(types.CompletionParams(document, position))
-        else:
-            future = client.text_document_semantic_tokens_full_async(
-                types.SemanticTokensParams(document)
-            )
-        future = asyncio.ensure_future(future)
+        method, params = [
+            (types.TEXT_DOCUMENT_HOVER, types.HoverParams(text_document=document, position=position)),
+            (
+                types.TEXT_DOCUMENT_COMPLETION,
+                types.CompletionParams(text_document=document, position=position),
+            ),
+            (
+                types.TEXT_DOCUMENT_SEMANTIC_TOKENS_FULL,
+                types.SemanticTokensParams(text_document=document),
+            ),
+        ][version % 3]
+        pending.append(client.protocol.send_request_async(method, params, msg_id=version))
         if version % 2 == 0:
-            future.cancel()
-        pending.append(future)
+            client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=version))
     # Every request is answered (a result, or an error for a cancelled or outdated one);
     # none is left hanging.
-    done, waiting = await asyncio.wait(pending, timeout=PATIENCE)
-    assert not waiting
-    await settles_on(client, uri, 501, checked(text, tmp_path / "final"))
+    answers = await asyncio.wait_for(asyncio.gather(*pending, return_exceptions=True), PATIENCE)
+    # Only cancelled and outdated requests fail (how many depends on timing: a request can
+    # be answered before its cancellation arrives).
+    errors = [repr(a) for a in answers if isinstance(a, BaseException)]
+    assert all("RequestCancelled" in e or "ContentModified" in e for e in errors), errors
+    await settles_on(client, uri, checked(text, tmp_path / "final"))
 
 
 async def test_a_deeply_nested_document(client: LanguageClient, workspace, tmp_path):
@@ -215,17 +219,23 @@ async def test_a_deeply_nested_document(client: LanguageClient, workspace, tmp_p
     uri = open_policy(client, workspace, text)
     expected = checked(text, tmp_path / "final")
     assert expected, "nesting this deep is reported"
-    await settles_on(client, uri, 1, expected)
+    await settles_on(client, uri, expected)
     document = types.TextDocumentIdentifier(uri=uri)
     deepest = utf16_position(text, text.index("internet)"))
-    hover = client.text_document_hover_async(types.HoverParams(document, deepest))
-    await asyncio.wait_for(hover, PATIENCE)
-    symbols = client.text_document_document_symbol_async(types.DocumentSymbolParams(document))
-    await asyncio.wait_for(symbols, PATIENCE)
-    formatting = client.text_document_formatting_async(
-        types.DocumentFormattingParams(document, types.FormattingOptions(2, True))
+    hover = client.text_document_hover_async(
+        types.HoverParams(text_document=document, position=deepest)
     )
-    await asyncio.wait_for(formatting, PATIENCE)
+    await asyncio.wait_for(hover, PATIENCE)
+    symbols = client.text_document_document_symbol_async(
+        types.DocumentSymbolParams(text_document=document)
+    )
+    await asyncio.wait_for(symbols, PATIENCE)
+    # Formatting refuses a file with syntax errors, saying so.
+    formatting = client.text_document_formatting_async(
+        types.DocumentFormattingParams(text_document=document, options=FORMATTING)
+    )
+    with pytest.raises(JsonRpcException, match="not formatted"):
+        await asyncio.wait_for(formatting, PATIENCE)
 
 
 async def test_out_of_range_positions(client: LanguageClient, workspace, tmp_path):
@@ -240,48 +250,67 @@ async def test_out_of_range_positions(client: LanguageClient, workspace, tmp_pat
     ]
     for position in far:
         requests = [
-            client.text_document_hover_async(types.HoverParams(document, position)),
-            client.text_document_definition_async(types.DefinitionParams(document, position)),
-            client.text_document_completion_async(types.CompletionParams(document, position)),
-            client.text_document_references_async(
-                types.ReferenceParams(document, position, types.ReferenceContext(True))
+            client.text_document_hover_async(
+                types.HoverParams(text_document=document, position=position)
             ),
-            client.text_document_prepare_rename_async(types.PrepareRenameParams(document, position)),
+            client.text_document_definition_async(
+                types.DefinitionParams(text_document=document, position=position)
+            ),
+            client.text_document_completion_async(
+                types.CompletionParams(text_document=document, position=position)
+            ),
+            client.text_document_references_async(
+                types.ReferenceParams(
+                    text_document=document,
+                    position=position,
+                    context=types.ReferenceContext(include_declaration=True),
+                )
+            ),
+            client.text_document_prepare_rename_async(
+                types.PrepareRenameParams(text_document=document, position=position)
+            ),
             client.text_document_document_highlight_async(
-                types.DocumentHighlightParams(document, position)
+                types.DocumentHighlightParams(text_document=document, position=position)
             ),
             client.text_document_selection_range_async(
-                types.SelectionRangeParams(document, [position])
+                types.SelectionRangeParams(text_document=document, positions=[position])
             ),
             client.text_document_range_formatting_async(
                 types.DocumentRangeFormattingParams(
-                    document, types.Range(position, far[0]), types.FormattingOptions(2, True)
+                    text_document=document,
+                    range=types.Range(start=position, end=far[0]),
+                    options=FORMATTING,
                 )
             ),
             client.text_document_inlay_hint_async(
-                types.InlayHintParams(document, types.Range(far[1], position))
+                types.InlayHintParams(
+                    text_document=document, range=types.Range(start=far[1], end=position)
+                )
             ),
         ]
-        # Each is answered, with a result: a position past the end means the end.
+        # Each is answered: a position past the end means the end. An answer may be an
+        # error the request defines (nothing to rename there), never a failure.
         answers = await asyncio.wait_for(
             asyncio.gather(*requests, return_exceptions=True), PATIENCE
         )
-        errors = [answer for answer in answers if isinstance(answer, BaseException)]
-        assert not errors, (position, errors)
+        failures = [a for a in answers if isinstance(a, (JsonRpcInternalError, TimeoutError))]
+        assert not failures, (position, failures)
     # Edits out of range: past the last line (appended), past a line's end (at its end),
     # reversed (the same range), and in the middle of a surrogate pair.
     edits = [
-        (types.Position(10**6, 0), types.Position(10**6, 9), "\n// appended\n"),
-        (types.Position(0, 10**6), types.Position(0, 10**6), " // first line"),
-        (types.Position(2, 8), types.Position(2, 0), "facts"),
-        (types.Position(0, 0), types.Position(0, 0), "// 😀\n"),
-        (types.Position(0, 4), types.Position(0, 4), "x"),
+        ((10**6, 0), (10**6, 9), "\n// appended\n"),
+        ((0, 10**6), (0, 10**6), " // first line"),
+        ((2, 8), (2, 0), "facts"),
+        ((0, 0), (0, 0), "// 😀\n"),
+        ((0, 4), (0, 4), "x"),
     ]
     for version, (start, end, new) in enumerate(edits, start=2):
+        start = types.Position(line=start[0], character=start[1])
+        end = types.Position(line=end[0], character=end[1])
         edit(client, uri, version, start, end, new)
         first, last = sorted([clamped_offset(text, start), clamped_offset(text, end)])
         text = text[:first] + new + text[last:]
-    await settles_on(client, uri, 1 + len(edits), checked(text, tmp_path / "final"))
+    await settles_on(client, uri, checked(text, tmp_path / "final"))
 
 
 # Raw frames: below what any client library would send.
@@ -410,7 +439,10 @@ async def test_a_huge_message_is_read_and_the_session_goes_on(workspace):
 )
 async def test_an_unframeable_stream_ends_the_session_with_exit_1(workspace, frame):
     raw = await Raw.start(workspace)
-    await raw.write(frame)
+    try:
+        await raw.write(frame)
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # The server stopped reading before the end of the line, as it should.
     assert await raw.exit_code() == 1
     stderr = await raw.process.stderr.read()
     assert b"ending the session" in stderr, stderr
