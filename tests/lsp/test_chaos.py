@@ -188,7 +188,10 @@ async def test_500_rapid_edits_with_cancellations(client: LanguageClient, worksp
         position = utf16_position(text, rng.randrange(len(text) + 1))
         document = types.TextDocumentIdentifier(uri=uri)
         method, params = [
-            (types.TEXT_DOCUMENT_HOVER, types.HoverParams(text_document=document, position=position)),
+            (
+                types.TEXT_DOCUMENT_HOVER,
+                types.HoverParams(text_document=document, position=position),
+            ),
             (
                 types.TEXT_DOCUMENT_COMPLETION,
                 types.CompletionParams(text_document=document, position=position),
