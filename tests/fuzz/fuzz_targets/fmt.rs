@@ -4,11 +4,18 @@
 
 use libfuzzer_sys::fuzz_target;
 
+/// Every comment's text, in order. A line comment's token ends before the `\n` but holds
+/// the `\r` of a CRLF ending (or a lone one at the end of the file): that is the line's
+/// ending, which the formatter makes the file's, not the comment's text.
 fn comments(text: &str) -> Vec<&str> {
     polic_syntax::lexer::lex(text)
         .into_iter()
         .filter(|(token, _)| token.is_trivia())
-        .map(|(_, span)| &text[span.range()])
+        .map(|(_, span)| {
+            text[span.range()]
+                .strip_suffix('\r')
+                .unwrap_or(&text[span.range()])
+        })
         .collect()
 }
 
