@@ -56,7 +56,7 @@ fn actual(files: &std::collections::BTreeMap<String, String>, d: &Diagnostic) ->
     let file = &d.primary.at.file;
     let line = files
         .get(file)
-        .map_or(0, |text| LineIndex::new(text).human(d.primary.at.span).0);
+        .map_or(0, |text| LineIndex::new(text).line_col(d.primary.at.span.start).line + 1);
     Expected {
         file: file.clone(),
         line,
