@@ -175,7 +175,8 @@ fn eval_and_diff_logs_are_valid_and_declare_their_columns() {
     assert!(!results.is_empty(), "{diff}");
     for result in results {
         assert_eq!(result["level"], "error");
-        let rule = &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().expect("index") as usize];
+        let rule =
+            &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().expect("index") as usize];
         assert_eq!(rule["id"], result["ruleId"]);
     }
     let _ = std::fs::remove_dir_all(&dir);

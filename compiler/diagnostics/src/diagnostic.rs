@@ -198,17 +198,25 @@ mod tests {
 
     #[test]
     fn plain_text_has_everything_the_terminal_shows_but_the_snippet() {
-        let d = Diagnostic::new(Code::UnknownClause, "unknown clause `sc-99`", Span::new(0, 1))
-            .with_label("no such clause")
-            .with_help("name a clause of the standard")
-            .with_suggestion(Span::new(0, 1), "sc-9")
-            .with_note("standards are imported");
+        let d = Diagnostic::new(
+            Code::UnknownClause,
+            "unknown clause `sc-99`",
+            Span::new(0, 1),
+        )
+        .with_label("no such clause")
+        .with_help("name a clause of the standard")
+        .with_suggestion(Span::new(0, 1), "sc-9")
+        .with_note("standards are imported");
         assert_eq!(
             d.plain_text(),
             "unknown clause `sc-99`\nno such clause\nhelp: name a clause of the standard\n\
              help: did you mean `sc-9`?\nnote: standards are imported"
         );
-        let bare = Diagnostic::new(Code::UnknownClause, "unknown clause `sc-99`", Span::new(0, 1));
+        let bare = Diagnostic::new(
+            Code::UnknownClause,
+            "unknown clause `sc-99`",
+            Span::new(0, 1),
+        );
         assert_eq!(bare.plain_text(), "unknown clause `sc-99`");
     }
 }

@@ -78,7 +78,10 @@ impl LineIndex {
 
     /// A line's text without its line break (`\n` or `\r\n`), and its start offset.
     fn line_text<'t>(&self, text: &'t str, line: u32) -> (u32, &'t str) {
-        let start = self.line_start(line).unwrap_or(self.len).min(text.len() as u32);
+        let start = self
+            .line_start(line)
+            .unwrap_or(self.len)
+            .min(text.len() as u32);
         let end = self.line_end(line).clamp(start, text.len() as u32);
         let line = &text[start as usize..floor_char_boundary(text, end as usize)];
         (start, line.strip_suffix('\r').unwrap_or(line))
@@ -213,7 +216,10 @@ mod tests {
         // and past the last line.
         let inside = LineCol { line: 1, col: 5 };
         assert_eq!(index.offset_of(text, inside, Encoding::Utf16), x - 4);
-        assert_eq!(index.offset_of(text, LineCol { line: 1, col: 1 }, Encoding::Utf8), 3);
+        assert_eq!(
+            index.offset_of(text, LineCol { line: 1, col: 1 }, Encoding::Utf8),
+            3
+        );
         let past = LineCol { line: 0, col: 9 };
         assert_eq!(index.offset_of(text, past, Encoding::Utf16), 1);
         assert_eq!(

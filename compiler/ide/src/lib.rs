@@ -29,4 +29,3 @@ pub use nav::{
 pub use tags::{
     tag_completions, tag_definition, tag_diagnostics, tag_hover, tag_occurrences, tag_symbol,
 };
-

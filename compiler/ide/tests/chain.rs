@@ -112,7 +112,10 @@ impl Fixture {
 
     /// Links as `path:line`, as the language server makes them URI#Lline.
     fn link(&self, file: File, span: Span) -> Option<String> {
-        let line = polic_sema::build::line_index(&self.db, file).line_col(span.start).line + 1;
+        let line = polic_sema::build::line_index(&self.db, file)
+            .line_col(span.start)
+            .line
+            + 1;
         Some(format!("{}:{line}", file.path(&self.db)))
     }
 }

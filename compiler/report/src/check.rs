@@ -110,7 +110,12 @@ pub fn plural(n: usize, word: &str) -> String {
 
 /// For a terminal: each diagnostic with its snippet, then the summary line; `checked`
 /// says what was checked.
-pub fn human(diagnostics: &[Diagnostic], texts: &Texts, color: ColorChoice, checked: &str) -> String {
+pub fn human(
+    diagnostics: &[Diagnostic],
+    texts: &Texts,
+    color: ColorChoice,
+    checked: &str,
+) -> String {
     let mut out = String::new();
     let mut renderer = Renderer::new(texts, color);
     for diagnostic in diagnostics {

@@ -4,7 +4,9 @@
 
 use std::fmt::Write;
 
-use polic_ruleset::eval::{AppReport, Item, PRIORITY_FORMULA, Report, SCORE_FORMULA, Status, Totals};
+use polic_ruleset::eval::{
+    AppReport, Item, PRIORITY_FORMULA, Report, SCORE_FORMULA, Status, Totals,
+};
 use polic_ruleset::evidence::Verb;
 use polic_ruleset::report::{code_locations, uncovered};
 
@@ -401,7 +403,6 @@ pub fn markdown(report: &Report) -> String {
     out
 }
 
-
 /// JUnit XML: a suite per app, a case per obligation; an open item is a failure, a waived
 /// one is skipped; where code implements and tests it is the case's output.
 pub fn junit(report: &Report) -> String {
@@ -518,8 +519,6 @@ fn item_message(app: &AppReport, item: &Item) -> String {
         clause_list(item)
     )
 }
-
-
 
 /// An annotation per open obligation at its source line (an error when it fails the
 /// gate, else a warning), then the gate in one line.

@@ -64,7 +64,13 @@ mod tests {
             end: Some((3, 4)),
         };
         assert_eq!(
-            annotation(Annotation::Warning, "a,b:c.polic", at, "P0001 x", "50%\nnext"),
+            annotation(
+                Annotation::Warning,
+                "a,b:c.polic",
+                at,
+                "P0001 x",
+                "50%\nnext"
+            ),
             "::warning file=a%2Cb%3Ac.polic,line=3,col=1,endLine=3,endColumn=4,title=P0001 x::50%25%0Anext\n"
         );
     }

@@ -59,7 +59,11 @@ pub enum Outcome {
 
 /// The start of a `testsuites` or `testsuite` element: its name, and how many of its
 /// cases there are, failed and were skipped.
-fn counted<'c>(tag: &'static str, name: &str, cases: impl Iterator<Item = &'c Case>) -> BytesStart<'static> {
+fn counted<'c>(
+    tag: &'static str,
+    name: &str,
+    cases: impl Iterator<Item = &'c Case>,
+) -> BytesStart<'static> {
     let (mut tests, mut failures, mut skipped) = (0usize, 0usize, 0usize);
     for case in cases {
         tests += 1;
@@ -68,7 +72,11 @@ fn counted<'c>(tag: &'static str, name: &str, cases: impl Iterator<Item = &'c Ca
     }
     let mut element = BytesStart::new(tag);
     element.push_attribute(("name", name));
-    for (attribute, count) in [("tests", tests), ("failures", failures), ("skipped", skipped)] {
+    for (attribute, count) in [
+        ("tests", tests),
+        ("failures", failures),
+        ("skipped", skipped),
+    ] {
         element.push_attribute((attribute, count.to_string().as_str()));
     }
     element
@@ -97,7 +105,11 @@ impl Suites {
         let all = self.suites.iter().flat_map(|s| &s.cases);
         w.write_event(Event::Start(counted("testsuites", &self.name, all)))?;
         for suite in &self.suites {
-            w.write_event(Event::Start(counted("testsuite", &suite.name, suite.cases.iter())))?;
+            w.write_event(Event::Start(counted(
+                "testsuite",
+                &suite.name,
+                suite.cases.iter(),
+            )))?;
             for case in &suite.cases {
                 write_case(w, case)?;
             }

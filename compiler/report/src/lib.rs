@@ -29,7 +29,10 @@ pub fn split_source(source: &str) -> (&str, u64, u64) {
 mod tests {
     #[test]
     fn sources_split_from_the_right() {
-        assert_eq!(super::split_source("C:/a:b.polic:3:14"), ("C:/a:b.polic", 3, 14));
+        assert_eq!(
+            super::split_source("C:/a:b.polic:3:14"),
+            ("C:/a:b.polic", 3, 14)
+        );
         assert_eq!(super::split_source("a.polic"), ("a.polic", 1, 1));
     }
 }

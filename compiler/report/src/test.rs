@@ -21,8 +21,16 @@ pub fn human(outcomes: &[TestOutcome]) -> String {
         let _ = writeln!(out, "test {} ... FAILED ({})", outcome.name, outcome.source);
         for failure in &outcome.failures {
             let _ = writeln!(out, "  {}: `{}`", failure.source, failure.control);
-            let _ = writeln!(out, "    - expected: {}", required(failure.expected_required));
-            let _ = writeln!(out, "    + actual:   {}", required(!failure.expected_required));
+            let _ = writeln!(
+                out,
+                "    - expected: {}",
+                required(failure.expected_required)
+            );
+            let _ = writeln!(
+                out,
+                "    + actual:   {}",
+                required(!failure.expected_required)
+            );
             let _ = writeln!(out, "    the app: {}", failure.app);
             for line in &failure.applies {
                 let _ = writeln!(out, "    the control: {line}");

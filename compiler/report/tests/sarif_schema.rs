@@ -10,7 +10,10 @@ use polic_report::{Texts, check, sarif};
 use serde_json::Value;
 
 fn errors(log: &str) -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/sarif/sarif-2.1.0.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../tests/sarif/sarif-2.1.0.json"
+    );
     let schema: Value =
         serde_json::from_str(&std::fs::read_to_string(path).expect("the schema")).expect("JSON");
     let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
@@ -35,13 +38,21 @@ fn a_log_of_diagnostics_is_valid_sarif() {
         "control c \"é\" { satisfies nowhere#x-1 }\n".to_string(),
     )]));
     let diagnostics = vec![
-        Diagnostic::new(Code::UnknownStandard, "unknown standard `nowhere`", at("p a/policy.polic", 27, 34))
-            .with_label("no such standard")
-            .with_secondary(at("/elsewhere/other.polic", 0, 3), "declared here")
-            .with_help("import it")
-            .with_suggestion(at("p a/policy.polic", 27, 34), "nist80053")
-            .with_note("standards come from imports"),
-        Diagnostic::new(Code::UnknownClause, "unknown clause", at("missing.polic", 0, 1)),
+        Diagnostic::new(
+            Code::UnknownStandard,
+            "unknown standard `nowhere`",
+            at("p a/policy.polic", 27, 34),
+        )
+        .with_label("no such standard")
+        .with_secondary(at("/elsewhere/other.polic", 0, 3), "declared here")
+        .with_help("import it")
+        .with_suggestion(at("p a/policy.polic", 27, 34), "nist80053")
+        .with_note("standards come from imports"),
+        Diagnostic::new(
+            Code::UnknownClause,
+            "unknown clause",
+            at("missing.polic", 0, 1),
+        ),
     ];
     let log = check::sarif(&diagnostics, &texts).to_json();
     assert_eq!(errors(&log), Vec::<String>::new(), "{log}");
@@ -50,9 +61,18 @@ fn a_log_of_diagnostics_is_valid_sarif() {
     assert_eq!(run["columnKind"], "unicodeCodePoints");
     let region = &run["results"][0]["locations"][0]["physicalLocation"]["region"];
     // `é` is two bytes and one character: offsets and columns count characters.
-    assert_eq!((region["charOffset"].as_u64(), region["startColumn"].as_u64()), (Some(26), Some(27)));
+    assert_eq!(
+        (
+            region["charOffset"].as_u64(),
+            region["startColumn"].as_u64()
+        ),
+        (Some(26), Some(27))
+    );
     let related = &run["results"][0]["relatedLocations"][0]["physicalLocation"];
-    assert_eq!(related["artifactLocation"]["uri"], "file:///elsewhere/other.polic");
+    assert_eq!(
+        related["artifactLocation"]["uri"],
+        "file:///elsewhere/other.polic"
+    );
     assert!(related["artifactLocation"].get("uriBaseId").is_none());
 }
 
@@ -68,7 +88,9 @@ fn a_log_with_properties_fingerprints_and_line_regions_is_valid_sarif() {
     );
     result.related_locations =
         vec![Location::new("src/a.py", Region::lines(1, 5)).related(0, "implements patching")];
-    result.partial_fingerprints.insert("policRegression/v1".into(), "shop/patching/cves".into());
+    result
+        .partial_fingerprints
+        .insert("policRegression/v1".into(), "shop/patching/cves".into());
     result.properties = Some(serde_json::json!({ "app": "shop", "priority": 15 }));
     let log = sarif::Log::new(sarif::Run::new(rules, vec![result])).to_json();
     assert_eq!(errors(&log), Vec::<String>::new(), "{log}");

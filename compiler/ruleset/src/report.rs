@@ -31,4 +31,3 @@ pub fn uncovered<'r>(report: &'r Report, app: &'r AppReport) -> Vec<&'r str> {
         .map(|&c| report.rules.controls[c].name.as_str())
         .collect()
 }
-
