@@ -6,6 +6,8 @@
 mod check;
 #[path = "benches/bodies/eval.rs"]
 mod eval;
+#[path = "benches/bodies/history.rs"]
+mod history;
 #[path = "benches/bodies/phases.rs"]
 mod phases;
 
@@ -30,4 +32,25 @@ fn evaluation_bodies() {
     let portfolio = eval::Portfolio::new(100, 100);
     assert_eq!(portfolio.decisions().required.len(), 100);
     portfolio.statuses();
+}
+
+#[test]
+fn history_bodies() {
+    let portfolio = history::Portfolio::new(30, 30);
+    let spec = history::fresh_store("sqlite", "smoke");
+    let mut store = history::open(&spec);
+    let half = portfolio.statuses() / 2;
+    let first = history::record(&mut store, &portfolio.snapshot(0, half));
+    let (parts, bytes) = history::footprint(&spec);
+    // The next day, unchanged: only the header (its date) is new.
+    history::record(&mut store, &portfolio.snapshot(1, half));
+    let (more_parts, more_bytes) = history::footprint(&spec);
+    assert_eq!(more_parts, parts + 1);
+    assert!(
+        more_bytes - bytes < 2_000,
+        "{bytes} then {more_bytes} bytes"
+    );
+    let changed = history::record(&mut store, &portfolio.snapshot(2, half + 3));
+    assert_eq!(history::diff(&mut store, first, changed), 3);
+    assert_eq!(history::trend(&mut store), 3);
 }

@@ -105,8 +105,12 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, u8> {
         exit::USAGE
     })?;
     Snapshot::from_json(&text).map_err(|reason| {
-        eprintln!("error: {} is not a snapshot: {reason}", path.display());
-        eprintln!("  help: `polic eval --format json` writes one");
+        eprintln!(
+            "error: {} is not a snapshot: {}",
+            path.display(),
+            reason.message
+        );
+        eprintln!("  help: {}", reason.help);
         exit::USAGE
     })
 }

@@ -105,7 +105,13 @@ impl EvidenceArgs {
             parsed
         };
         let named = !evidence.is_empty() || !sarif.is_empty();
-        let (set, scans, files) = read_evidence(&evidence, &sarif, self.at())?;
+        // Named as every other path of the output: from the repository holding the
+        // workspace, so that a snapshot names the same files in every checkout.
+        let shown = |path: &Path| match (&root, std::fs::canonicalize(path)) {
+            (Some(root), Ok(canonical)) => root.display(&canonical),
+            _ => path.display().to_string(),
+        };
+        let (set, scans, files) = read_evidence(&evidence, &sarif, self.at(), &shown)?;
         Ok(Evidence {
             set,
             scans,
@@ -127,41 +133,39 @@ type Read = (
 
 /// Reads JSON-lines evidence and SARIF logs (each with its app); malformed input is
 /// reported and nothing is returned.
-fn read_evidence(evidence: &[PathBuf], sarif: &[(String, PathBuf)], at: Date) -> Result<Read, u8> {
+fn read_evidence(
+    evidence: &[PathBuf],
+    sarif: &[(String, PathBuf)],
+    at: Date,
+    shown: &dyn Fn(&Path) -> String,
+) -> Result<Read, u8> {
     let mut set = EvidenceSet::default();
     let mut scans = Vec::new();
     let mut errors: Vec<InputError> = Vec::new();
     let mut files = Vec::new();
-    let mut read = |path: &Path| {
+    let mut read = |path: &Path| -> Result<(String, String), u8> {
+        let name = shown(path);
         let failed = |reason: String| {
-            eprintln!("error: cannot read {}: {reason}", path.display());
+            eprintln!("error: cannot read {name}: {reason}");
             exit::USAGE
         };
         let bytes = polic_project::read::read_bytes(path, MAX_EVIDENCE_BYTES)
             .map_err(|error| failed(error.reason()))?;
         files.push(polic_history::snapshot::Input {
-            path: path.display().to_string(),
+            path: name.clone(),
             digest: polic_history::snapshot::digest(&bytes),
         });
-        String::from_utf8(bytes).map_err(|_| failed("it is not valid UTF-8".to_string()))
+        let text =
+            String::from_utf8(bytes).map_err(|_| failed("it is not valid UTF-8".to_string()))?;
+        Ok((name, text))
     };
     for path in evidence {
-        let text = read(path)?;
-        errors.extend(evidence::read_json_lines(
-            &path.display().to_string(),
-            &text,
-            &mut set,
-        ));
+        let (name, text) = read(path)?;
+        errors.extend(evidence::read_json_lines(&name, &text, &mut set));
     }
     for (app, path) in sarif {
-        let text = read(path)?;
-        errors.extend(evidence::read_sarif(
-            &path.display().to_string(),
-            app,
-            &text,
-            at,
-            &mut scans,
-        ));
+        let (name, text) = read(path)?;
+        errors.extend(evidence::read_sarif(&name, app, &text, at, &mut scans));
     }
     if errors.is_empty() {
         return Ok((set, scans, files));

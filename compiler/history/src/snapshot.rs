@@ -6,6 +6,13 @@ use polic_ruleset::eval::{self, Gate, Report, StandardReport, Status, Totals, Un
 use polic_ruleset::{RuleSet, report};
 use serde::{Deserialize, Serialize};
 
+/// Why a text is not a snapshot this polic reads, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotASnapshot {
+    pub message: String,
+    pub help: String,
+}
+
 /// Named in every snapshot; [`VERSION`] changes with any incompatible change of its shape.
 pub const FORMAT: &str = "polic-snapshot";
 pub const VERSION: u32 = 1;
@@ -328,23 +335,40 @@ impl Snapshot {
     }
 
     /// Reads a snapshot, refusing other formats and versions with the reason.
-    pub fn from_json(text: &str) -> Result<Snapshot, String> {
+    pub fn from_json(text: &str) -> Result<Snapshot, NotASnapshot> {
         #[derive(Deserialize)]
         struct Header {
             format: Option<String>,
             version: Option<u32>,
         }
-        let header: Header = serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
+        let written_by_eval = "`polic eval --format json` writes one";
+        let fail = |message: String, help: &str| NotASnapshot {
+            message,
+            help: help.to_string(),
+        };
+        let header: Header = serde_json::from_str(text)
+            .map_err(|e| fail(format!("not JSON: {e}"), written_by_eval))?;
         match (header.format.as_deref(), header.version) {
-            (Some(FORMAT), Some(VERSION)) => {
-                serde_json::from_str(text).map_err(|e| format!("not a valid snapshot: {e}"))
-            }
-            (Some(FORMAT), version) => Err(format!(
-                "snapshot format version {}; this polic reads version {VERSION}",
-                version.map_or("(none)".to_string(), |v| v.to_string())
+            (Some(FORMAT), Some(VERSION)) => serde_json::from_str(text).map_err(|e| {
+                fail(
+                    format!("not a valid snapshot: {e}"),
+                    "was it edited by hand? `polic eval --format json` writes one",
+                )
+            }),
+            (Some(FORMAT), Some(version)) if version > VERSION => Err(fail(
+                format!("snapshot format version {version}; this polic reads version {VERSION}"),
+                "a newer polic wrote it: upgrade polic to read it",
             )),
-            _ => Err(format!(
-                "not a polic snapshot (no `\"format\": \"{FORMAT}\"`)"
+            (Some(FORMAT), version) => Err(fail(
+                format!(
+                    "snapshot format version {}; this polic reads version {VERSION}",
+                    version.map_or("(none)".to_string(), |v| v.to_string())
+                ),
+                "evaluate again with this polic: `polic eval --format json`",
+            )),
+            _ => Err(fail(
+                format!("not a polic snapshot (no `\"format\": \"{FORMAT}\"`)"),
+                written_by_eval,
             )),
         }
     }

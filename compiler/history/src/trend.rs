@@ -119,7 +119,12 @@ impl Trend {
                 p.at,
                 format!("#{}", p.id),
                 p.portfolio.score,
-                c.iter().map(usize::to_string).collect::<Vec<_>>().join(" ")
+                // Each count under its column's name.
+                c.iter()
+                    .zip(COUNTS)
+                    .map(|(n, name)| format!("{n:>width$}", width = name.len()))
+                    .collect::<Vec<_>>()
+                    .join(" ")
             );
         }
         let series =
