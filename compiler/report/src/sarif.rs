@@ -1,7 +1,8 @@
 //! SARIF 2.1.0, typed: the part of the format polic writes, for the diagnostics of `check`,
 //! the open obligations of `eval` and the regressions of `diff`. Every log declares the
-//! unit of its columns and character offsets (`columnKind`); tests/sarif.rs validates
-//! logs against the SARIF 2.1.0 schema, tests/sarif/run.sh with the SARIF SDK.
+//! unit of its columns and character offsets (`columnKind`). tests/sarif_schema.rs and
+//! compiler/cli/tests/sarif.rs validate logs against the SARIF 2.1.0 schema,
+//! tests/sarif/run.sh with the SARIF SDK's validator.
 
 use std::collections::BTreeMap;
 
