@@ -254,8 +254,13 @@ fn a_snapshot_is_versioned_and_digests_its_inputs() {
         .as_str()
         .expect("a rule-set digest");
     assert!(
-        digest.starts_with("sha256:") || digest.len() == 64,
+        digest.len() == 71 && digest.starts_with("sha256:"),
         "{digest}"
+    );
+    assert!(
+        snapshot["evidence"][0]["digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
     );
     assert_eq!(
         snapshot["evidence"][0]["path"], "tests/history/before/evidence.jsonl",
@@ -266,6 +271,36 @@ fn a_snapshot_is_versioned_and_digests_its_inputs() {
         evaluated("before"),
         "the same inputs give the same bytes"
     );
+}
+
+#[test]
+fn snapshots_validate_against_the_documented_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/snapshot.schema.json")).expect("schema"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
+    let acme = polic(
+        &root(),
+        &[
+            "eval",
+            "examples/acme",
+            "--at",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    for snapshot in [evaluated("before"), evaluated("after"), text(&acme.stdout)] {
+        let snapshot: serde_json::Value =
+            serde_json::from_str(&snapshot).expect("a snapshot is JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&snapshot)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(!snapshot["apps"].as_array().expect("apps").is_empty());
+    }
 }
 
 #[test]

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use crate::snapshot::Snapshot;
+use polic_ruleset::eval::Totals;
+
+use crate::snapshot::{Clause, Snapshot, Unit};
+use crate::trend::Share;
 
 /// Top-level lists kept as parts of their own; `apps` and `queue` are handled apart.
 const LISTS: &[&str] = &[
@@ -21,7 +24,7 @@ const LISTS: &[&str] = &[
 
 const SEPARATOR: char = '\u{1f}';
 
-/// Whether a key is an item's (left out of summaries).
+/// Whether a key is an item's (a trend reads none).
 pub const ITEM_PREFIX: &str = "item\u{1f}";
 
 fn item_key(app: &str, control: &str, obligation: &str) -> String {
@@ -73,9 +76,8 @@ pub fn split(snapshot: &Snapshot) -> BTreeMap<String, String> {
     parts
 }
 
-/// The snapshot from its parts: the inverse of [`split`]. Without `items`, apps come
-/// with no items and the item parts are not needed (a summary: scores and counts).
-pub fn join(parts: &BTreeMap<String, String>, items: bool) -> Result<Snapshot, String> {
+/// The snapshot from its parts: the inverse of [`split`].
+pub fn join(parts: &BTreeMap<String, String>) -> Result<Snapshot, String> {
     let parse = |key: &str| -> Result<Value, String> {
         let body = parts
             .get(key)
@@ -95,12 +97,7 @@ pub fn join(parts: &BTreeMap<String, String>, items: bool) -> Result<Snapshot, S
         let name = name.as_str().unwrap_or_default();
         let mut app = parse(&format!("app{SEPARATOR}{name}"))?;
         let mut found = Vec::new();
-        for pair in app["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|_| items)
-        {
+        for pair in app["items"].as_array().into_iter().flatten() {
             let (control, obligation) = (
                 pair[0].as_str().unwrap_or_default(),
                 pair[1].as_str().unwrap_or_default(),
@@ -121,4 +118,71 @@ pub fn join(parts: &BTreeMap<String, String>, items: bool) -> Result<Snapshot, S
 /// A key as a message shows it.
 fn shown(key: &str) -> String {
     key.replace(SEPARATOR, "/")
+}
+
+/// What a trend reads of one stored part: parsed once, however many snapshots share it.
+pub enum Piece {
+    Header {
+        at: String,
+        revision: Option<String>,
+        portfolio: Totals,
+        score_formula: String,
+    },
+    Units(BTreeMap<String, Totals>),
+    Clauses(BTreeMap<String, Share>),
+    App(String, Totals),
+    /// A part a trend does not read.
+    Other,
+}
+
+impl Piece {
+    /// The piece of the part stored under `key`.
+    pub fn parse(key: &str, body: &str) -> Result<Piece, String> {
+        let corrupt =
+            |e: serde_json::Error| format!("stored part `{}` is corrupt: {e}", shown(key));
+        #[derive(serde::Deserialize)]
+        struct Header {
+            at: String,
+            revision: Option<String>,
+            portfolio: Totals,
+            score_formula: String,
+        }
+        #[derive(serde::Deserialize)]
+        struct App {
+            name: String,
+            totals: Totals,
+        }
+        Ok(if key == "header" {
+            let h: Header = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::Header {
+                at: h.at,
+                revision: h.revision,
+                portfolio: h.portfolio,
+                score_formula: h.score_formula,
+            }
+        } else if key == format!("list{SEPARATOR}units") {
+            let units: Vec<Unit> = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::Units(units.into_iter().map(|u| (u.unit, u.totals)).collect())
+        } else if key == format!("list{SEPARATOR}clauses") {
+            let clauses: Vec<Clause> = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::Clauses(
+                clauses
+                    .into_iter()
+                    .filter(|c| c.needed_by > 0)
+                    .map(|c| {
+                        let share = Share {
+                            needed_by: c.needed_by,
+                            met_by: c.met_by,
+                        };
+                        (c.clause, share)
+                    })
+                    .collect(),
+            )
+        } else if key.starts_with(&format!("app{SEPARATOR}")) {
+            let app: App = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::App(app.name, app.totals)
+        } else {
+            Piece::Other
+        })
+    }
 }

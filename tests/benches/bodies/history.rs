@@ -130,10 +130,9 @@ pub fn diff(store: &mut Store, before: i64, after: i64) -> usize {
     diff.counts.regressed + diff.counts.improved
 }
 
-/// `polic history trend`: every snapshot's summary, then the series.
+/// `polic history trend`: every snapshot's scores and counts.
 pub fn trend(store: &mut Store) -> usize {
-    let summaries = store.summaries("*").expect("reads");
-    polic_history::trend::Trend::of(&summaries).points.len()
+    store.trend("*").expect("reads").points.len()
 }
 
 /// Rows and bytes in the store's tables, for the footprint per snapshot.

@@ -14,8 +14,9 @@ use std::path::Path;
 use backend::{Backend, Postgres, Sqlite, Val};
 
 use crate::diff;
-use crate::parts;
+use crate::parts::{self, Piece};
 use crate::snapshot::{Snapshot, digest};
+use crate::trend::{Point, Trend};
 
 /// The schema this polic writes; a store at a newer one is refused, an older one migrated.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -405,39 +406,44 @@ impl Store {
                 )
             })
             .collect();
-        parts::join(&found, true).map_err(|e| self.fail(format!("snapshot #{id}: {e}")))
+        parts::join(&found).map_err(|e| self.fail(format!("snapshot #{id}: {e}")))
     }
 
-    /// Every snapshot of `scope` without its items (scores, counts, coverage), oldest
-    /// judged first: each stored part read once, however many snapshots share it.
-    pub fn summaries(&mut self, scope: &str) -> Result<Vec<(i64, Snapshot)>, StoreError> {
+    /// Scores and counts of every snapshot of `scope` over time. Each stored part is read
+    /// and parsed once, however many snapshots share it; items are not read.
+    pub fn trend(&mut self, scope: &str) -> Result<Trend, StoreError> {
         let entries = self.list(Some(scope))?;
         let not_items = format!("{}%", parts::ITEM_PREFIX);
-        let intervals = self.query(
+        let rows = self.query(
             "SELECT p.key, p.since, p.until, b.body FROM parts p JOIN blobs b ON b.digest = p.blob
              WHERE p.scope = $1 AND p.key NOT LIKE $2",
             &[scope.into(), not_items.as_str().into()],
         )?;
-        let mut out = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            let valid: BTreeMap<String, String> = intervals
-                .iter()
-                .filter(|r| {
-                    r[1].int().is_some_and(|since| since <= entry.id)
-                        && r[2].int().is_none_or(|until| until > entry.id)
-                })
-                .map(|r| {
-                    (
-                        r[0].text().unwrap_or_default().to_string(),
-                        r[3].text().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect();
-            let summary = parts::join(&valid, false)
-                .map_err(|e| self.fail(format!("snapshot #{}: {e}", entry.id)))?;
-            out.push((entry.id, summary));
+        // Per key, its intervals of validity in order: disjoint, so the one holding a
+        // snapshot is found by binary search.
+        let mut by_key: BTreeMap<String, Vec<(i64, Option<i64>, Piece)>> = BTreeMap::new();
+        for row in rows {
+            let key = row[0].text().unwrap_or_default().to_string();
+            let piece =
+                Piece::parse(&key, row[3].text().unwrap_or_default()).map_err(|e| self.fail(e))?;
+            by_key
+                .entry(key)
+                .or_default()
+                .push((row[1].int().unwrap_or(0), row[2].int(), piece));
         }
-        Ok(out)
+        for intervals in by_key.values_mut() {
+            intervals.sort_by_key(|(since, _, _)| *since);
+        }
+        let mut points = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let valid = by_key.values().filter_map(|intervals| {
+                let after = intervals.partition_point(|(since, _, _)| *since <= entry.id);
+                let (_, until, piece) = intervals.get(after.checked_sub(1)?)?;
+                until.is_none_or(|until| until > entry.id).then_some(piece)
+            });
+            points.push(Point::of(entry.id, valid).map_err(|e| self.fail(e))?);
+        }
+        Ok(Trend::new(points))
     }
 
     /// Every snapshot, oldest judged first (`scope` narrows to one).
