@@ -229,6 +229,7 @@ on_both_stores!(
     history_lists_and_trends_what_was_recorded,
     the_posture_at_a_date_is_the_latest_snapshot_judged_by_then,
     a_snapshot_recorded_twice_is_kept_once,
+    regressions_count_against_the_snapshot_judged_before,
     an_unchanged_posture_costs_one_part,
     two_recorders_at_once_both_land,
     a_recorder_killed_mid_write_leaves_the_store_as_it_was,
@@ -518,6 +519,38 @@ fn the_posture_at_a_date_is_the_latest_snapshot_judged_by_then(kind: Kind) {
     let unknown = store.polic(&["diff", "yesterday", "latest"]);
     assert_eq!(unknown.status.code(), Some(2));
     insta::assert_snapshot!("diff-unknown-selector", store.shown(&unknown.stderr));
+}
+
+fn regressions_count_against_the_snapshot_judged_before(kind: Kind) {
+    let store = TestStore::new(kind, "regressions");
+    let (before, after) = snapshot_files(&store.dir);
+    let later = store.dir.join("later.json");
+    std::fs::write(
+        &later,
+        std::fs::read_to_string(&after)
+            .expect("read snapshot")
+            .replacen("\"at\": \"2026-06-20\"", "\"at\": \"2026-06-30\"", 1),
+    )
+    .expect("write snapshot");
+    store.record(&before);
+    store.record(&later);
+    assert_eq!(
+        store.count("SELECT regressions FROM snapshots WHERE id = 2"),
+        4
+    );
+    // Judged between the two: compared with `before`, not with the last recorded, and
+    // the one judged after it is now compared with it.
+    store.record(&after);
+    assert_eq!(
+        store.count("SELECT regressions FROM snapshots WHERE id = 3"),
+        4
+    );
+    assert_eq!(
+        store.count("SELECT regressions FROM snapshots WHERE id = 2"),
+        0
+    );
+    let listed = store.polic(&["history", "--format", "csv"]);
+    insta::assert_snapshot!("history-list-out-of-order", text(&listed.stdout));
 }
 
 fn a_snapshot_recorded_twice_is_kept_once(kind: Kind) {

@@ -462,9 +462,10 @@ impl Snapshot {
         }
     }
 
-    /// The digest that identifies it in a store: of its JSON.
+    /// The digest that identifies it in a store: of its parts (see [`crate::parts::digest`]).
     pub fn digest(&self) -> String {
-        digest(self.to_json().as_bytes())
+        let parts = crate::parts::split(self);
+        crate::parts::digest(&crate::parts::blobs(&parts))
     }
 }
 

@@ -184,6 +184,9 @@ const TAGGED: &str = r#"
 export function update() {}
 // polic: tests patching.cves, tls
 test("cves", () => {});
+// polic: begin implements patching.cves
+export function lock() {}
+// polic: end implements patching.cves
 //- src/notes.md
 <!-- polic: implements tls -->
 "#;
