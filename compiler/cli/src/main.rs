@@ -173,7 +173,7 @@ fn check(args: CheckArgs) -> u8 {
     if let Some(code) = &compiled.code {
         code.report_skipped();
     }
-    let summary = output::Summary::of(&compiled.diagnostics);
+    let summary = polic_report::Summary::of(&compiled.diagnostics);
     let code = if compiled.io_error {
         exit::USAGE
     } else if summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0) {
