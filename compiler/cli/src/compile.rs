@@ -11,7 +11,7 @@ use crate::output;
 use crate::{exit, load, sources};
 
 // Commands take `--color` beside the policy they compile.
-pub use crate::output::Color;
+use crate::output::Color;
 
 pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))

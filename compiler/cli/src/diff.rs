@@ -9,9 +9,10 @@ use polic_history::Snapshot;
 use polic_ruleset::RuleSet;
 use polic_syntax::ast::Date;
 
-use crate::compile::{self, Color};
+use crate::compile;
 use crate::exit;
 use crate::history::{self, StoreArgs};
+use crate::output::Color;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
@@ -115,7 +116,7 @@ pub fn run(args: DiffArgs) -> u8 {
 
 /// A side of a snapshot diff: a file, or a snapshot of the store by id.
 enum Side {
-    File(Snapshot),
+    File(Box<Snapshot>),
     Stored(i64),
 }
 
@@ -127,7 +128,7 @@ fn side(
 ) -> Result<Side, u8> {
     let path = PathBuf::from(name);
     if path.is_file() {
-        return history::read_snapshot(&path).map(Side::File);
+        return history::read_snapshot(&path).map(|s| Side::File(Box::new(s)));
     }
     opened(args, store)?
         .resolve(name, &args.scope)
@@ -154,7 +155,7 @@ fn sides(
     store: &mut Option<polic_history::store::Store>,
 ) -> Result<(Snapshot, Snapshot), u8> {
     let read = |side: Side, store: &mut Option<polic_history::store::Store>| match side {
-        Side::File(snapshot) => Ok(snapshot),
+        Side::File(snapshot) => Ok(*snapshot),
         Side::Stored(id) => opened(args, store)?
             .get(id)
             .map_err(|e| history::report(&e)),

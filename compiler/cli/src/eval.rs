@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use polic_ruleset::eval::{self, Options};
 use polic_ruleset::evidence::Subject;
 
-use crate::compile::Color;
 use crate::exit;
 use crate::inputs::{self, EvidenceArgs};
+use crate::output::Color;
 use crate::sources::{self, SourcesArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -11,7 +11,8 @@ use polic_ruleset::RuleSet;
 use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
 use polic_syntax::ast::Date;
 
-use crate::compile::{self, Color, Compiled};
+use crate::compile::{self, Compiled};
+use crate::output::Color;
 use crate::{exit, load, sources};
 
 #[derive(clap::Args, Default)]

@@ -103,8 +103,8 @@ struct CheckArgs {
     /// The date waivers are judged against (YYYY-MM-DD); default today (UTC).
     #[arg(long, value_parser = compile::parse_date)]
     today: Option<Date>,
-    #[arg(long, value_enum, default_value_t = compile::Color::Auto)]
-    color: compile::Color,
+    #[arg(long, value_enum, default_value_t = crate::output::Color::Auto)]
+    color: crate::output::Color,
     #[command(flatten)]
     sources: sources::SourcesArgs,
 }

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use polic_ruleset::testing;
 
-use crate::compile::{self, Color};
+use crate::compile;
 use crate::exit;
+use crate::output::Color;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TestFormat {
