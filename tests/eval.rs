@@ -101,7 +101,7 @@ fn every_status_before_the_waiver_expires() {
         }
         assert_eq!(report.unmatched.len(), 5, "{:#?}", report.unmatched);
         assert!(!report.gate.pass);
-        insta::assert_snapshot!("statuses-2026-06-01", polic_ruleset::report::table(report));
+        insta::assert_snapshot!("statuses-2026-06-01", polic_report::eval::table(report));
     });
 }
 
@@ -113,17 +113,27 @@ fn the_waiver_expires() {
             .find(|(a, o, _)| a == "wiki" && o == "sast.gate")
             .map(|(_, _, s)| s);
         assert_eq!(wiki_sast, Some(Status::WaiverExpired));
-        insta::assert_snapshot!("statuses-2026-08-01", polic_ruleset::report::table(report));
+        insta::assert_snapshot!("statuses-2026-08-01", polic_report::eval::table(report));
     });
+}
+
+/// Valid against the SARIF 2.1.0 schema tests/sarif/ ships.
+fn assert_valid_sarif(log: &str) {
+    let schema = std::fs::read_to_string(fixture("../sarif/sarif-2.1.0.json")).expect("schema");
+    let schema: serde_json::Value = serde_json::from_str(&schema).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
+    let log: serde_json::Value = serde_json::from_str(log).expect("SARIF is JSON");
+    let errors: Vec<String> = validator.iter_errors(&log).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 #[test]
 fn other_formats() {
     evaluate(&fixture("statuses"), "2026-06-01", |report| {
-        insta::assert_snapshot!("statuses-markdown", polic_ruleset::report::markdown(report));
-        insta::assert_snapshot!("statuses-junit", polic_ruleset::report::junit(report));
-        let sarif =
-            serde_json::to_string_pretty(&polic_ruleset::report::sarif(report)).expect("json");
+        insta::assert_snapshot!("statuses-markdown", polic_report::eval::markdown(report));
+        insta::assert_snapshot!("statuses-junit", polic_report::eval::junit(report));
+        let sarif = polic_report::eval::sarif(report).to_json();
+        assert_valid_sarif(&sarif);
         insta::assert_snapshot!("statuses-sarif", sarif);
         let snapshot = polic_history::Snapshot::of(report, Default::default());
         insta::assert_snapshot!("statuses-json", snapshot.to_json());
@@ -247,7 +257,7 @@ fn evidence_never_fails_open() {
                 "{expected}: {unmatched:#?}"
             );
         }
-        insta::assert_snapshot!("fail-closed-table", polic_ruleset::report::table(report));
+        insta::assert_snapshot!("fail-closed-table", polic_report::eval::table(report));
     });
 }
 

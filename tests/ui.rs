@@ -54,9 +54,9 @@ fn annotations(file: &str, text: &str) -> Vec<Expected> {
 
 fn actual(files: &std::collections::BTreeMap<String, String>, d: &Diagnostic) -> Expected {
     let file = &d.primary.at.file;
-    let line = files
-        .get(file)
-        .map_or(0, |text| LineIndex::new(text).human(d.primary.at.span).0);
+    let line = files.get(file).map_or(0, |text| {
+        LineIndex::new(text).line_col(d.primary.at.span.start).line + 1
+    });
     Expected {
         file: file.clone(),
         line,

@@ -1,67 +1,26 @@
 //! The edge where byte offsets meet editor positions, and paths meet URIs. Positions count
 //! UTF-8 bytes or UTF-16 code units within a line, as negotiated at initialize; both go
-//! through the file's [`LineIndex`], never by counting `chars()` from the start.
+//! through the file's [`LineIndex`], which owns every column encoding.
 
+pub use polic_diagnostics::Encoding;
 use polic_diagnostics::{LineCol, LineIndex, Span};
 use tower_lsp_server::gen_lsp_types::{Position, Range};
 
-/// How a position's `character` counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Utf8,
-    Utf16,
-}
-
-/// The text of line `line`, without its line break.
-fn line_text<'t>(text: &'t str, index: &LineIndex, line: u32) -> (u32, &'t str) {
-    let start = index.line_start(line).unwrap_or(text.len() as u32);
-    let end = index
-        .line_start(line + 1)
-        .map_or(text.len() as u32, |next| next - 1);
-    let line = &text[start as usize..end.max(start) as usize];
-    (start, line.strip_suffix('\r').unwrap_or(line))
-}
-
 pub fn position(text: &str, index: &LineIndex, offset: u32, encoding: Encoding) -> Position {
-    let LineCol { line, col } = index.line_col(offset.min(text.len() as u32));
-    let (_, line_text) = line_text(text, index, line);
-    // An offset past the line's content (on a `\r`) counts as its end.
-    let col = (col as usize).min(line_text.len());
-    let before = &line_text[..floor_char_boundary(line_text, col)];
-    let character = match encoding {
-        Encoding::Utf8 => before.len(),
-        Encoding::Utf16 => before.encode_utf16().count(),
-    };
+    let LineCol { line, col } = index.position(text, offset, encoding);
     Position {
         line,
-        character: character as u32,
+        character: col,
     }
 }
 
 /// The byte offset of a position, clamped to its line; a line past the end means the end.
 pub fn offset(text: &str, index: &LineIndex, position: Position, encoding: Encoding) -> u32 {
-    if position.line as usize >= index.line_count() {
-        return text.len() as u32;
-    }
-    let (start, line_text) = line_text(text, index, position.line);
-    let wanted = position.character as usize;
-    let col = match encoding {
-        Encoding::Utf8 => floor_char_boundary(line_text, wanted.min(line_text.len())),
-        Encoding::Utf16 => {
-            let mut units = 0;
-            let mut col = line_text.len();
-            for (i, c) in line_text.char_indices() {
-                // A position inside a surrogate pair means the character it splits.
-                if units + c.len_utf16() > wanted {
-                    col = i;
-                    break;
-                }
-                units += c.len_utf16();
-            }
-            col
-        }
+    let at = LineCol {
+        line: position.line,
+        col: position.character,
     };
-    start + col as u32
+    index.offset_of(text, at, encoding)
 }
 
 pub fn range(text: &str, index: &LineIndex, span: Span, encoding: Encoding) -> Range {
@@ -78,13 +37,6 @@ pub fn span(text: &str, index: &LineIndex, range: Range, encoding: Encoding) -> 
         start: start.min(end),
         end: start.max(end),
     }
-}
-
-fn floor_char_boundary(text: &str, mut at: usize) -> usize {
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
 }
 
 /// The scheme of the read-only standard-library documents.
@@ -148,38 +100,6 @@ pub fn path_to_uri(path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn positions_round_trip_on_non_ascii_text() {
-        let text = "a\r\nété 𝄞x\n";
-        let index = LineIndex::new(text);
-        // `x` is after `é t é space 𝄞`: 7 bytes + 4 bytes in UTF-8, 4 + 2 units in UTF-16.
-        let x = text.find('x').unwrap_or_default() as u32;
-        let utf16 = position(text, &index, x, Encoding::Utf16);
-        assert_eq!((utf16.line, utf16.character), (1, 6));
-        let utf8 = position(text, &index, x, Encoding::Utf8);
-        assert_eq!((utf8.line, utf8.character), (1, 10));
-        assert_eq!(offset(text, &index, utf16, Encoding::Utf16), x);
-        assert_eq!(offset(text, &index, utf8, Encoding::Utf8), x);
-        // Inside the surrogate pair of 𝄞, and past the end of a CRLF line.
-        let inside = Position {
-            line: 1,
-            character: 5,
-        };
-        assert_eq!(offset(text, &index, inside, Encoding::Utf16), x - 4);
-        let past = Position {
-            line: 0,
-            character: 9,
-        };
-        assert_eq!(offset(text, &index, past, Encoding::Utf16), 1);
-        assert_eq!(
-            position(text, &index, 2, Encoding::Utf16),
-            Position {
-                line: 0,
-                character: 1
-            }
-        );
-    }
 
     #[test]
     fn file_uris_round_trip() {

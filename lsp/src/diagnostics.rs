@@ -68,7 +68,7 @@ fn located_range(s: &Snapshot, at: &polic_diagnostics::Located) -> Option<lsp::R
     let text = file.text(&s.db);
     Some(convert::range(
         text,
-        polic_ide::line_index(&s.db, file),
+        polic_sema::build::line_index(&s.db, file),
         at.span,
         s.encoding,
     ))
@@ -91,22 +91,6 @@ fn default_docs_url() -> &'static Option<String> {
 
 pub fn to_lsp(s: &Snapshot, d: &polic_diagnostics::Diagnostic) -> Option<lsp::Diagnostic> {
     let range = located_range(s, &d.primary.at)?;
-    let mut message = d.message.clone();
-    if !d.primary.message.is_empty() {
-        message.push_str(&format!("\n{}", d.primary.message));
-    }
-    for note in &d.notes {
-        message.push_str(&format!("\nnote: {note}"));
-    }
-    if let Some(help) = &d.help {
-        message.push_str(&format!("\nhelp: {help}"));
-    }
-    for suggestion in &d.suggestions {
-        message.push_str(&format!(
-            "\nhelp: did you mean `{}`?",
-            suggestion.replacement
-        ));
-    }
     let related: Vec<DiagnosticRelatedInformation> = d
         .secondary
         .iter()
@@ -143,7 +127,7 @@ pub fn to_lsp(s: &Snapshot, d: &polic_diagnostics::Diagnostic) -> Option<lsp::Di
         code: Some(lsp::Code::String(d.code.as_str().to_string())),
         code_description,
         source: Some("polic".to_string()),
-        message: lsp::Message::String(message),
+        message: lsp::Message::String(d.plain_text()),
         tags,
         related_information: (!related.is_empty()).then_some(related),
         data: Some(json!({

@@ -38,7 +38,7 @@ impl Snapshot {
     fn offset(&self, file: File, position: Position) -> u32 {
         convert::offset(
             file.text(&self.db),
-            polic_ide::line_index(&self.db, file),
+            polic_sema::build::line_index(&self.db, file),
             position,
             self.encoding,
         )
@@ -47,7 +47,7 @@ impl Snapshot {
     fn position(&self, file: File, offset: u32) -> Position {
         convert::position(
             file.text(&self.db),
-            polic_ide::line_index(&self.db, file),
+            polic_sema::build::line_index(&self.db, file),
             offset,
             self.encoding,
         )
@@ -56,7 +56,7 @@ impl Snapshot {
     pub(crate) fn range(&self, file: File, span: polic_diagnostics::Span) -> lsp::Range {
         convert::range(
             file.text(&self.db),
-            polic_ide::line_index(&self.db, file),
+            polic_sema::build::line_index(&self.db, file),
             span,
             self.encoding,
         )
@@ -534,7 +534,7 @@ fn token_type(kind: HighlightKind) -> u32 {
 pub fn semantic_tokens(s: &Snapshot, params: lsp::SemanticTokensParams) -> Option<SemanticTokens> {
     let file = s.file(&params.text_document.uri)?;
     let text = file.text(&s.db);
-    let index = polic_ide::line_index(&s.db, file);
+    let index = polic_sema::build::line_index(&s.db, file);
     let mut data = Vec::new();
     let (mut last_line, mut last_start) = (0, 0);
     for highlight in polic_ide::highlights(&s.db, s.workspace, file) {
@@ -636,7 +636,7 @@ pub fn inlay_hints(s: &Snapshot, params: lsp::InlayHintParams) -> Option<Vec<Inl
     let file = s.file(&params.text_document.uri)?;
     let range = convert::span(
         file.text(&s.db),
-        polic_ide::line_index(&s.db, file),
+        polic_sema::build::line_index(&s.db, file),
         params.range,
         s.encoding,
     );
@@ -665,7 +665,7 @@ pub fn code_actions(
     let file = source.or_else(|| s.file(&params.text_document.uri))?;
     let range = convert::span(
         file.text(&s.db),
-        polic_ide::line_index(&s.db, file),
+        polic_sema::build::line_index(&s.db, file),
         params.range,
         s.encoding,
     );
@@ -730,7 +730,7 @@ pub fn range_formatting(
         return Ok(None);
     };
     let text = file.text(&s.db);
-    let index = polic_ide::line_index(&s.db, file);
+    let index = polic_sema::build::line_index(&s.db, file);
     let range = convert::span(text, index, params.range, s.encoding);
     let replaced =
         polic_fmt::format_range(text, range, &polic_fmt::Options::default()).map_err(refused)?;

@@ -24,7 +24,29 @@ fn main() {
         APPS,
         portfolio.0.statuses()
     );
+    footprint(&portfolio.1, &portfolio.2, &portfolio.3);
     divan::main();
+}
+
+/// Rows and bytes each kind of snapshot adds to a store (SQLite: what `LENGTH` counts).
+fn footprint(first: &Snapshot, unchanged: &Snapshot, changed: &Snapshot) {
+    let spec = bodies::fresh_store("sqlite", "footprint");
+    let mut store = bodies::open(&spec);
+    let mut last = (0, 0);
+    for (name, snapshot) in [
+        ("first", first),
+        ("unchanged", unchanged),
+        ("1 % changed", changed),
+    ] {
+        bodies::record(&mut store, snapshot);
+        let now = bodies::footprint(&spec);
+        eprintln!(
+            "footprint of the {name} snapshot: {} part rows, {} bytes of new bodies",
+            now.0 - last.0,
+            now.1 - last.1
+        );
+        last = now;
+    }
 }
 
 const BACKENDS: [&str; 2] = ["sqlite", "postgres"];

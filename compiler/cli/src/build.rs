@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use polic_syntax::ast::Date;
 
-use crate::compile::{self, Color};
+use crate::compile;
+use crate::output::Color;
 use crate::{exit, inputs};
 
 #[derive(clap::Args)]

@@ -1,36 +1,17 @@
 //! Loading sources and checking them: the first step of every command that reads policy.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use polic_diagnostics::{Code, ColorChoice, Diagnostic, Severity};
+use polic_diagnostics::{Code, Diagnostic, Severity};
+use polic_report::{Texts, plural};
 use polic_sema::{Database, Workspace};
 use polic_syntax::ast::Date;
 
-use crate::output::{self, Texts};
+use crate::output;
 use crate::{exit, load, sources};
 
-/// How diagnostics are coloured: `auto` means only on a terminal, and never under `NO_COLOR`.
-#[derive(Clone, Copy, clap::ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
-}
-
-impl Color {
-    pub fn choice(self, terminal: bool) -> ColorChoice {
-        match self {
-            Color::Always => ColorChoice::Always,
-            Color::Never => ColorChoice::Never,
-            Color::Auto if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
-                ColorChoice::Never
-            }
-            Color::Auto if terminal => ColorChoice::Always,
-            Color::Auto => ColorChoice::Never,
-        }
-    }
-}
+// Commands take `--color` beside the policy they compile.
+use crate::output::Color;
 
 pub fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text).ok_or_else(|| format!("`{text}` is not a date; write YYYY-MM-DD"))
@@ -59,12 +40,12 @@ impl Compiled {
     }
 
     pub fn report_to_stderr(&self, color: Color) {
-        report_to_stderr(&self.diagnostics, &self.texts, color, &self.checked());
+        output::report_to_stderr(&self.diagnostics, &self.texts, color, &self.checked());
     }
 
     /// What was checked, for the summary line.
     pub fn checked(&self) -> String {
-        let files = output::plural(self.files, "file");
+        let files = plural(self.files, "file");
         match &self.code {
             Some(code) => format!("{files} and {}", code.summary()),
             None => files,
@@ -81,24 +62,6 @@ impl Compiled {
         self.texts.extend(std::mem::take(&mut code.texts));
         self.code = Some(code);
     }
-}
-
-/// Diagnostics for a human on stderr, hints left out: used by commands whose stdout is
-/// their product.
-pub fn report_to_stderr(diagnostics: &[Diagnostic], texts: &Texts, color: Color, checked: &str) {
-    let shown: Vec<Diagnostic> = diagnostics
-        .iter()
-        .filter(|d| d.severity != Severity::Hint)
-        .cloned()
-        .collect();
-    if shown.is_empty() {
-        return;
-    }
-    let color = color.choice(std::io::stderr().is_terminal());
-    eprint!(
-        "{}",
-        output::write(output::Format::Human, &shown, texts, color, checked)
-    );
 }
 
 /// Reads and checks the `.polic` files under `paths`. `Err` carries the exit code after

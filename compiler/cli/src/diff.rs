@@ -9,9 +9,10 @@ use polic_history::Snapshot;
 use polic_ruleset::RuleSet;
 use polic_syntax::ast::Date;
 
-use crate::compile::{self, Color};
+use crate::compile;
 use crate::exit;
 use crate::history::{self, StoreArgs};
+use crate::output::Color;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
@@ -113,26 +114,58 @@ pub fn run(args: DiffArgs) -> u8 {
     exit::CLEAN
 }
 
+/// A side of a snapshot diff: a file, or a snapshot of the store by id.
+enum Side {
+    File(Box<Snapshot>),
+    Stored(i64),
+}
+
 /// A side: a snapshot file when one exists at that path, else a snapshot of the store.
 fn side(
     name: &str,
     args: &DiffArgs,
     store: &mut Option<polic_history::store::Store>,
-) -> Result<Snapshot, u8> {
+) -> Result<Side, u8> {
     let path = PathBuf::from(name);
     if path.is_file() {
-        return history::read_snapshot(&path);
+        return history::read_snapshot(&path).map(|s| Side::File(Box::new(s)));
     }
+    opened(args, store)?
+        .resolve(name, &args.scope)
+        .map(Side::Stored)
+        .map_err(|e| history::report(&e))
+}
+
+/// The store, opened on first use.
+fn opened<'s>(
+    args: &DiffArgs,
+    store: &'s mut Option<polic_history::store::Store>,
+) -> Result<&'s mut polic_history::store::Store, u8> {
     if store.is_none() {
         *store = Some(args.store.open(Path::new("."))?);
     }
-    let Some(opened) = store.as_mut() else {
-        return Err(exit::USAGE);
+    store.as_mut().ok_or(exit::USAGE)
+}
+
+/// Both sides read: two of the store together, so that what they share is not read.
+fn sides(
+    old: Side,
+    new: Side,
+    args: &DiffArgs,
+    store: &mut Option<polic_history::store::Store>,
+) -> Result<(Snapshot, Snapshot), u8> {
+    let read = |side: Side, store: &mut Option<polic_history::store::Store>| match side {
+        Side::File(snapshot) => Ok(*snapshot),
+        Side::Stored(id) => opened(args, store)?
+            .get(id)
+            .map_err(|e| history::report(&e)),
     };
-    let id = opened
-        .resolve(name, &args.scope)
-        .map_err(|e| history::report(&e))?;
-    opened.get(id).map_err(|e| history::report(&e))
+    match (old, new) {
+        (Side::Stored(a), Side::Stored(b)) => opened(args, store)?
+            .pair(a, b)
+            .map_err(|e| history::report(&e)),
+        (old, new) => Ok((read(old, store)?, read(new, store)?)),
+    }
 }
 
 fn snapshot_diff(args: &DiffArgs) -> u8 {
@@ -153,9 +186,12 @@ fn snapshot_diff(args: &DiffArgs) -> u8 {
         }
     };
     let mut store = None;
-    let (before, after) = match (side(&old, args, &mut store), side(&new, args, &mut store)) {
-        (Ok(before), Ok(after)) => (before, after),
-        (Err(code), _) | (_, Err(code)) => return code,
+    let read = side(&old, args, &mut store)
+        .and_then(|old| Ok((old, side(&new, args, &mut store)?)))
+        .and_then(|(old, new)| sides(old, new, args, &mut store));
+    let (before, after) = match read {
+        Ok(pair) => pair,
+        Err(code) => return code,
     };
     let diff = polic_history::diff::diff(&before, &after, args.within);
     let rendered = match args.format {

@@ -8,9 +8,9 @@ use std::path::PathBuf;
 use polic_ruleset::eval::{self, Options};
 use polic_ruleset::evidence::Subject;
 
-use crate::compile::Color;
 use crate::exit;
 use crate::inputs::{self, EvidenceArgs};
+use crate::output::Color;
 use crate::sources::{self, SourcesArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -142,18 +142,15 @@ pub fn run(args: EvalArgs) -> u8 {
         EvalFormat::Json => snapshot
             .as_ref()
             .map_or_else(String::new, polic_history::Snapshot::to_json),
-        EvalFormat::Table => polic_ruleset::report::table(&report),
-        EvalFormat::Markdown => polic_ruleset::report::markdown(&report),
-        EvalFormat::Junit => polic_ruleset::report::junit(&report),
-        EvalFormat::Sarif => {
-            serde_json::to_string_pretty(&polic_ruleset::report::sarif(&report)).unwrap_or_default()
-                + "\n"
-        }
+        EvalFormat::Table => polic_report::eval::table(&report),
+        EvalFormat::Markdown => polic_report::eval::markdown(&report),
+        EvalFormat::Junit => polic_report::eval::junit(&report),
+        EvalFormat::Sarif => polic_report::eval::sarif(&report).to_json(),
         EvalFormat::Github => {
             if let Err(code) = step_summary(&report) {
                 return code;
             }
-            github(&report)
+            polic_report::eval::github(&report)
         }
     };
     let _ = std::io::stdout().write_all(rendered.as_bytes());
@@ -178,43 +175,6 @@ pub fn run(args: EvalArgs) -> u8 {
     }
 }
 
-/// An annotation per open obligation at its source line: an error when it fails the gate,
-/// else a warning.
-fn github(report: &eval::Report) -> String {
-    let mut out = String::new();
-    for app in &report.apps {
-        for item in app.items.iter().filter(|i| i.status.open()) {
-            let source = &item.control.obligations[item.obligation].source;
-            let (file, line, column) = polic_ruleset::report::split_source(source);
-            let command = if item.fails_gate(report.fail_above) {
-                "error"
-            } else {
-                "warning"
-            };
-            out.push_str(&crate::output::workflow_command(
-                command,
-                &[
-                    ("file", file.to_string()),
-                    ("line", line.to_string()),
-                    ("col", column.to_string()),
-                    (
-                        "title",
-                        format!("polic {} {}", app.app.name, item.qualified()),
-                    ),
-                ],
-                &polic_ruleset::report::item_message(app, item),
-            ));
-        }
-    }
-    let gate = if report.gate.pass { "pass" } else { "FAIL" };
-    out.push_str(&format!(
-        "polic eval at {}: gate {gate}, {} open obligation(s)\n",
-        report.at,
-        report.queue.len()
-    ));
-    out
-}
-
 /// Appends the Markdown report to the job summary GitHub Actions names in
 /// `GITHUB_STEP_SUMMARY`, when it is set.
 fn step_summary(report: &eval::Report) -> Result<(), u8> {
@@ -225,7 +185,7 @@ fn step_summary(report: &eval::Report) -> Result<(), u8> {
         .append(true)
         .create(true)
         .open(&path)
-        .and_then(|mut file| file.write_all(polic_ruleset::report::markdown(report).as_bytes()));
+        .and_then(|mut file| file.write_all(polic_report::eval::markdown(report).as_bytes()));
     written.map_err(|e| {
         eprintln!(
             "error: cannot append the job summary to {} (`GITHUB_STEP_SUMMARY`): {e}",

@@ -10,7 +10,7 @@ use polic_diagnostics::{Renderer, render_terminal};
 use polic_fmt::{Options, Refusal};
 use polic_project::ReadError;
 
-use crate::{compile, exit, load};
+use crate::{exit, load};
 
 #[derive(clap::Args)]
 pub struct FmtArgs {
@@ -30,8 +30,8 @@ pub struct FmtArgs {
     /// The column that lists and conditions are kept within.
     #[arg(long, value_name = "N", default_value_t = Options::default().line_width)]
     line_width: usize,
-    #[arg(long, value_enum, default_value_t = compile::Color::Auto)]
-    color: compile::Color,
+    #[arg(long, value_enum, default_value_t = crate::output::Color::Auto)]
+    color: crate::output::Color,
 }
 
 /// What became of the files.
@@ -183,7 +183,7 @@ fn stdin(args: &FmtArgs, options: &Options) -> u8 {
 
 /// The syntax errors of a file that was not formatted, on stderr, as `polic check` shows
 /// them.
-fn report(shown: &str, text: &str, refusal: Refusal, color: compile::Color) {
+fn report(shown: &str, text: &str, refusal: Refusal, color: crate::output::Color) {
     let color = color.choice(std::io::stderr().is_terminal());
     let sources = BTreeMap::from([(shown.to_string(), text.to_string())]);
     let mut out = String::new();

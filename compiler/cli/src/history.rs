@@ -244,7 +244,11 @@ fn posture_at(store: &mut Store, args: &HistoryArgs, at: &str) -> Result<String,
     Ok(match args.format {
         HistoryFormat::Json => snapshot.to_json(),
         HistoryFormat::Table | HistoryFormat::Csv => {
-            let trend = polic_history::trend::Trend::of(&[(id, snapshot.clone())]);
+            let trend =
+                polic_history::trend::Trend::of(&[(id, snapshot.clone())]).map_err(|e| {
+                    eprintln!("error: snapshot #{id}: {e}");
+                    exit::USAGE
+                })?;
             let mut out = format!(
                 "as recorded on {at}: snapshot #{id}, judged at {}{}\n\n",
                 snapshot.at,
@@ -264,8 +268,7 @@ fn posture_at(store: &mut Store, args: &HistoryArgs, at: &str) -> Result<String,
 }
 
 fn trend(store: &mut Store, args: &HistoryArgs) -> Result<String, u8> {
-    let snapshots = store.summaries(&args.scope).map_err(|e| report(&e))?;
-    let trend = polic_history::trend::Trend::of(&snapshots);
+    let trend = store.trend(&args.scope).map_err(|e| report(&e))?;
     Ok(match args.format {
         HistoryFormat::Table => trend.table(),
         HistoryFormat::Json => serde_json::to_string_pretty(&trend).unwrap_or_default() + "\n",

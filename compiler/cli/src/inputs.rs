@@ -6,12 +6,13 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use polic_diagnostics::{Code, Diagnostic, Severity};
+use polic_report::Summary;
 use polic_ruleset::RuleSet;
 use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
 use polic_syntax::ast::Date;
 
-use crate::compile::{self, Color, Compiled};
-use crate::output::Summary;
+use crate::compile::{self, Compiled};
+use crate::output::Color;
 use crate::{exit, load, sources};
 
 #[derive(clap::Args, Default)]

@@ -103,8 +103,8 @@ struct CheckArgs {
     /// The date waivers are judged against (YYYY-MM-DD); default today (UTC).
     #[arg(long, value_parser = compile::parse_date)]
     today: Option<Date>,
-    #[arg(long, value_enum, default_value_t = compile::Color::Auto)]
-    color: compile::Color,
+    #[arg(long, value_enum, default_value_t = crate::output::Color::Auto)]
+    color: crate::output::Color,
     #[command(flatten)]
     sources: sources::SourcesArgs,
 }
@@ -173,7 +173,7 @@ fn check(args: CheckArgs) -> u8 {
     if let Some(code) = &compiled.code {
         code.report_skipped();
     }
-    let summary = output::Summary::of(&compiled.diagnostics);
+    let summary = polic_report::Summary::of(&compiled.diagnostics);
     let code = if compiled.io_error {
         exit::USAGE
     } else if summary.errors > 0 || (args.deny.is_some() && summary.warnings > 0) {

@@ -8,8 +8,9 @@ use clap::Subcommand;
 use polic_oscal::{Options, Problem};
 use polic_ruleset::eval::{self, Options as EvalOptions};
 
-use crate::compile::{self, Color};
+use crate::compile;
 use crate::exit;
+use crate::output::Color;
 
 #[derive(Subcommand)]
 pub enum Command {

@@ -8,13 +8,13 @@ use polic_diagnostics::Diagnostic;
 use polic_diagnostics::suggest::closest;
 use polic_project::Root;
 use polic_project::root::Refused;
+use polic_report::{Texts, plural};
 use polic_ruleset::RuleSet;
 use polic_ruleset::evidence::CodeTag;
 use polic_tags::settings::{SETTINGS_FILE, Spec};
 use polic_tags::{Policy, Skipped};
 
-use crate::compile::{self, Color};
-use crate::output::{Texts, plural};
+use crate::output::{self, Color};
 use crate::{exit, load};
 
 /// The flag every command reading code takes.
@@ -133,7 +133,7 @@ impl Code {
     /// For commands whose stdout is their product: tag problems and skipped files.
     pub fn report_to_stderr(&self, color: Color) {
         let texts = Texts::new(self.texts.clone());
-        compile::report_to_stderr(&self.diagnostics, &texts, color, &self.summary());
+        output::report_to_stderr(&self.diagnostics, &texts, color, &self.summary());
         self.report_skipped();
     }
 

@@ -3,11 +3,11 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use polic_ruleset::report::xml;
-use polic_ruleset::testing::{self, TestOutcome};
+use polic_ruleset::testing;
 
-use crate::compile::{self, Color};
+use crate::compile;
 use crate::exit;
+use crate::output::Color;
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TestFormat {
@@ -40,8 +40,8 @@ pub fn run(args: TestArgs) -> u8 {
         }
     };
     let rendered = match args.format {
-        TestFormat::Human => human(&outcomes),
-        TestFormat::Junit => junit(&outcomes),
+        TestFormat::Human => polic_report::test::human(&outcomes),
+        TestFormat::Junit => polic_report::test::junit(&outcomes),
     };
     let _ = std::io::stdout().write_all(rendered.as_bytes());
     if outcomes.iter().all(|o| o.failures.is_empty()) {
@@ -49,72 +49,4 @@ pub fn run(args: TestArgs) -> u8 {
     } else {
         exit::FAILED
     }
-}
-
-fn required(yes: bool) -> &'static str {
-    if yes { "required" } else { "not required" }
-}
-
-fn human(outcomes: &[TestOutcome]) -> String {
-    let mut out = String::new();
-    for outcome in outcomes {
-        if outcome.failures.is_empty() {
-            out += &format!("test {} ... ok\n", outcome.name);
-            continue;
-        }
-        out += &format!("test {} ... FAILED ({})\n", outcome.name, outcome.source);
-        for failure in &outcome.failures {
-            out += &format!("  {}: `{}`\n", failure.source, failure.control);
-            out += &format!("    - expected: {}\n", required(failure.expected_required));
-            out += &format!("    + actual:   {}\n", required(!failure.expected_required));
-            out += &format!("    the app: {}\n", failure.app);
-            for line in &failure.applies {
-                out += &format!("    the control: {line}\n");
-            }
-        }
-    }
-    let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
-    out += &format!(
-        "\n{} tests: {} passed, {failed} failed\n",
-        outcomes.len(),
-        outcomes.len() - failed
-    );
-    out
-}
-
-fn junit(outcomes: &[TestOutcome]) -> String {
-    let failed = outcomes.iter().filter(|o| !o.failures.is_empty()).count();
-    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out += &format!(
-        "<testsuites name=\"polic test\" tests=\"{}\" failures=\"{failed}\">\n",
-        outcomes.len()
-    );
-    out += &format!(
-        "  <testsuite name=\"polic test\" tests=\"{}\" failures=\"{failed}\">\n",
-        outcomes.len()
-    );
-    for outcome in outcomes {
-        out += &format!(
-            "    <testcase classname=\"polic\" name=\"{}\"",
-            xml(&outcome.name)
-        );
-        if outcome.failures.is_empty() {
-            out += "/>\n";
-            continue;
-        }
-        out += ">\n";
-        for failure in &outcome.failures {
-            out += &format!(
-                "      <failure message=\"{}: expected `{}` {}, but it is {}\">{}</failure>\n",
-                xml(&failure.source),
-                xml(&failure.control),
-                required(failure.expected_required),
-                required(!failure.expected_required),
-                xml(&failure.applies.join("\n"))
-            );
-        }
-        out += "    </testcase>\n";
-    }
-    out += "  </testsuite>\n</testsuites>\n";
-    out
 }

@@ -13,9 +13,10 @@ use polic_ruleset::explain::{self, Context, Exclusion, Kind};
 use polic_sema::hir::{ClauseKey, Loc, Selector};
 use polic_syntax::ast::{ItemKind, Selection};
 
-use crate::compile::{Color, Compiled};
+use crate::compile::Compiled;
 use crate::exit;
 use crate::inputs::{self, EvidenceArgs};
+use crate::output::Color;
 use crate::sources::{self, SourcesArgs};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -229,6 +229,7 @@ on_both_stores!(
     history_lists_and_trends_what_was_recorded,
     the_posture_at_a_date_is_the_latest_snapshot_judged_by_then,
     a_snapshot_recorded_twice_is_kept_once,
+    regressions_count_against_the_snapshot_judged_before,
     an_unchanged_posture_costs_one_part,
     two_recorders_at_once_both_land,
     a_recorder_killed_mid_write_leaves_the_store_as_it_was,
@@ -254,8 +255,13 @@ fn a_snapshot_is_versioned_and_digests_its_inputs() {
         .as_str()
         .expect("a rule-set digest");
     assert!(
-        digest.starts_with("sha256:") || digest.len() == 64,
+        digest.len() == 71 && digest.starts_with("sha256:"),
         "{digest}"
+    );
+    assert!(
+        snapshot["evidence"][0]["digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
     );
     assert_eq!(
         snapshot["evidence"][0]["path"], "tests/history/before/evidence.jsonl",
@@ -266,6 +272,36 @@ fn a_snapshot_is_versioned_and_digests_its_inputs() {
         evaluated("before"),
         "the same inputs give the same bytes"
     );
+}
+
+#[test]
+fn snapshots_validate_against_the_documented_schema() {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("docs/snapshot.schema.json")).expect("schema"),
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema is valid");
+    let acme = polic(
+        &root(),
+        &[
+            "eval",
+            "examples/acme",
+            "--at",
+            "2026-11-22",
+            "--format",
+            "json",
+        ],
+    );
+    for snapshot in [evaluated("before"), evaluated("after"), text(&acme.stdout)] {
+        let snapshot: serde_json::Value =
+            serde_json::from_str(&snapshot).expect("a snapshot is JSON");
+        let errors: Vec<String> = validator
+            .iter_errors(&snapshot)
+            .map(|e| format!("{e} at {}", e.instance_path))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(!snapshot["apps"].as_array().expect("apps").is_empty());
+    }
 }
 
 #[test]
@@ -483,6 +519,38 @@ fn the_posture_at_a_date_is_the_latest_snapshot_judged_by_then(kind: Kind) {
     let unknown = store.polic(&["diff", "yesterday", "latest"]);
     assert_eq!(unknown.status.code(), Some(2));
     insta::assert_snapshot!("diff-unknown-selector", store.shown(&unknown.stderr));
+}
+
+fn regressions_count_against_the_snapshot_judged_before(kind: Kind) {
+    let store = TestStore::new(kind, "regressions");
+    let (before, after) = snapshot_files(&store.dir);
+    let later = store.dir.join("later.json");
+    std::fs::write(
+        &later,
+        std::fs::read_to_string(&after)
+            .expect("read snapshot")
+            .replacen("\"at\": \"2026-06-20\"", "\"at\": \"2026-06-30\"", 1),
+    )
+    .expect("write snapshot");
+    store.record(&before);
+    store.record(&later);
+    assert_eq!(
+        store.count("SELECT regressions FROM snapshots WHERE id = 2"),
+        4
+    );
+    // Judged between the two: compared with `before`, not with the last recorded, and
+    // the one judged after it is now compared with it.
+    store.record(&after);
+    assert_eq!(
+        store.count("SELECT regressions FROM snapshots WHERE id = 3"),
+        4
+    );
+    assert_eq!(
+        store.count("SELECT regressions FROM snapshots WHERE id = 2"),
+        0
+    );
+    let listed = store.polic(&["history", "--format", "csv"]);
+    insta::assert_snapshot!("history-list-out-of-order", text(&listed.stdout));
 }
 
 fn a_snapshot_recorded_twice_is_kept_once(kind: Kind) {

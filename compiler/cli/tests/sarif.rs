@@ -134,3 +134,50 @@ fn junit_lists_only_the_files_checked() {
         "{junit}"
     );
 }
+
+#[test]
+fn eval_and_diff_logs_are_valid_and_declare_their_columns() {
+    let dir = std::env::temp_dir().join(format!("polic-sarif-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let fixture = "tests/eval/statuses";
+    let evaluate = |at: &str, format: &str| {
+        polic_in(
+            &root(),
+            &[
+                "eval",
+                fixture,
+                "--at",
+                at,
+                "--evidence",
+                &format!("{fixture}/evidence.jsonl"),
+                "--sarif",
+                &format!("shop={fixture}/shop.semgrep.sarif"),
+                "--format",
+                format,
+            ],
+        )
+    };
+    let eval = validate(&evaluate("2026-06-01", "sarif"));
+    assert_eq!(eval["runs"][0]["columnKind"], "unicodeCodePoints");
+    // Past the waiver's expiry obligations regress: one result each.
+    let [before, after] = ["2026-06-01", "2026-08-01"].map(|at| {
+        let path = dir.join(format!("{at}.json"));
+        std::fs::write(&path, evaluate(at, "json")).expect("write the snapshot");
+        path.to_str().expect("UTF-8 path").to_string()
+    });
+    let diff = validate(&polic_in(
+        &root(),
+        &["diff", &before, &after, "--format", "sarif"],
+    ));
+    let run = &diff["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    let results = run["results"].as_array().expect("results");
+    assert!(!results.is_empty(), "{diff}");
+    for result in results {
+        assert_eq!(result["level"], "error");
+        let rule =
+            &run["tool"]["driver"]["rules"][result["ruleIndex"].as_u64().expect("index") as usize];
+        assert_eq!(rule["id"], result["ruleId"]);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -152,6 +152,34 @@ impl Diagnostic<Span> {
     }
 }
 
+impl<L> Diagnostic<L> {
+    /// The diagnostic as plain text, for outputs that show no source snippet (the
+    /// language server, CI annotations, JUnit, SARIF): the message, the primary label,
+    /// then help, did-you-mean and notes in the order the terminal shows them.
+    pub fn plain_text(&self) -> String {
+        let mut text = self.message.clone();
+        if !self.primary.message.is_empty() {
+            text.push('\n');
+            text.push_str(&self.primary.message);
+        }
+        if let Some(help) = &self.help {
+            text.push_str("\nhelp: ");
+            text.push_str(help);
+        }
+        for suggestion in &self.suggestions {
+            text.push_str(&format!(
+                "\nhelp: did you mean `{}`?",
+                suggestion.replacement
+            ));
+        }
+        for note in &self.notes {
+            text.push_str("\nnote: ");
+            text.push_str(note);
+        }
+        text
+    }
+}
+
 impl Diagnostic {
     /// Ordering for output: by file, position, then code, so output is deterministic.
     pub fn sort_key(&self) -> (&str, Span, Code, &str) {
@@ -161,5 +189,34 @@ impl Diagnostic {
             self.code,
             &self.message,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_has_everything_the_terminal_shows_but_the_snippet() {
+        let d = Diagnostic::new(
+            Code::UnknownClause,
+            "unknown clause `sc-99`",
+            Span::new(0, 1),
+        )
+        .with_label("no such clause")
+        .with_help("name a clause of the standard")
+        .with_suggestion(Span::new(0, 1), "sc-9")
+        .with_note("standards are imported");
+        assert_eq!(
+            d.plain_text(),
+            "unknown clause `sc-99`\nno such clause\nhelp: name a clause of the standard\n\
+             help: did you mean `sc-9`?\nnote: standards are imported"
+        );
+        let bare = Diagnostic::new(
+            Code::UnknownClause,
+            "unknown clause `sc-99`",
+            Span::new(0, 1),
+        );
+        assert_eq!(bare.plain_text(), "unknown clause `sc-99`");
     }
 }

@@ -12,6 +12,6 @@ pub mod uri;
 
 pub use codes::{Code, Lint};
 pub use diagnostic::{Diagnostic, Label, Located, Severity, Suggestion};
-pub use line_index::{LineCol, LineIndex};
+pub use line_index::{Encoding, LineCol, LineIndex};
 pub use render::{ColorChoice, Renderer, Sources, render_terminal};
 pub use span::Span;

@@ -1,18 +1,32 @@
-use crate::Span;
-
-/// Zero-based line and column; the column counts bytes from the start of the line.
+/// Zero-based line and column. What the column counts depends on where it came from:
+/// [`LineIndex::line_col`] counts bytes, [`LineIndex::position`] the units it is asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct LineCol {
     pub line: u32,
     pub col: u32,
 }
 
-/// Offsets of line starts in one text, to convert byte offsets to lines and columns (and,
-/// at the LSP edge, to UTF-16 columns) without rescanning the text.
+/// How a column counts within its line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 bytes (LSP `positionEncoding` `utf-8`).
+    Utf8,
+    /// UTF-16 code units (the LSP's default).
+    Utf16,
+    /// Unicode scalar values: what people, CI annotations and SARIF's
+    /// `unicodeCodePoints` count.
+    Chars,
+}
+
+/// The one line index of polic: offsets of line starts in one text, to convert byte
+/// offsets to lines and columns in any [`Encoding`] and back without rescanning the text.
+/// Conversions read only the line they are on, never the text from its start. Methods
+/// taking `text` expect the text the index was built from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
-    /// The offset in characters of each line start, for outputs that count characters.
+    /// The offset in characters of each line start, for outputs that count characters
+    /// from the start of the file (SARIF's `charOffset`, ariadne's spans).
     char_starts: Vec<u32>,
     len: u32,
 }
@@ -37,6 +51,7 @@ impl LineIndex {
         }
     }
 
+    /// The line of an offset and its column in bytes.
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(self.len);
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
@@ -49,28 +64,72 @@ impl LineIndex {
     /// The byte offset of a line and byte column, clamped to the line (before its newline).
     pub fn offset(&self, at: LineCol) -> u32 {
         match self.line_starts.get(at.line as usize) {
-            Some(&start) => {
-                let end = self
-                    .line_starts
-                    .get(at.line as usize + 1)
-                    .map_or(self.len, |next| next - 1);
-                (start + at.col).min(end)
-            }
+            Some(&start) => (start + at.col).min(self.line_end(at.line)),
             None => self.len,
         }
     }
 
-    /// The offset in characters of a byte offset into `text` (the text this index is of):
-    /// counted from the start of its line only. An offset off a character boundary (a stale
-    /// span, say) is rounded down, never a panic.
-    pub fn char_offset(&self, text: &str, offset: u32) -> usize {
-        let mut offset = (offset as usize).min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
+    /// The byte offset where a line's newline is (the text's end for the last line).
+    fn line_end(&self, line: u32) -> u32 {
+        self.line_starts
+            .get(line as usize + 1)
+            .map_or(self.len, |next| next - 1)
+    }
+
+    /// A line's text without its line break (`\n` or `\r\n`), and its start offset.
+    fn line_text<'t>(&self, text: &'t str, line: u32) -> (u32, &'t str) {
+        let start = self
+            .line_start(line)
+            .unwrap_or(self.len)
+            .min(text.len() as u32);
+        let end = self.line_end(line).clamp(start, text.len() as u32);
+        let line = &text[start as usize..floor_char_boundary(text, end as usize)];
+        (start, line.strip_suffix('\r').unwrap_or(line))
+    }
+
+    /// The line of an offset and its column in `encoding`. An offset past the line's
+    /// content (on a `\r`) is its end; one inside a character (a stale span, say) counts as
+    /// that character's start, never a panic.
+    pub fn position(&self, text: &str, offset: u32, encoding: Encoding) -> LineCol {
+        let LineCol { line, col } = self.line_col(offset.min(text.len() as u32));
+        let (_, line_text) = self.line_text(text, line);
+        let before = &line_text[..floor_char_boundary(line_text, col as usize)];
+        LineCol {
+            line,
+            col: width(before, encoding),
         }
-        let line = self.line_col(offset as u32).line as usize;
-        let start = self.line_starts[line] as usize;
-        self.char_starts[line] as usize + text[start..offset].chars().count()
+    }
+
+    /// The byte offset of a line and a column in `encoding`, clamped to the line; a line
+    /// past the end means the text's end. A column inside a character (between UTF-16
+    /// surrogates, inside a UTF-8 sequence) means that character.
+    pub fn offset_of(&self, text: &str, at: LineCol, encoding: Encoding) -> u32 {
+        if at.line as usize >= self.line_count() {
+            return text.len() as u32;
+        }
+        let (start, line_text) = self.line_text(text, at.line);
+        let wanted = at.col as usize;
+        let col = match encoding {
+            Encoding::Utf8 => floor_char_boundary(line_text, wanted),
+            Encoding::Utf16 | Encoding::Chars => {
+                let mut units = 0;
+                line_text
+                    .char_indices()
+                    .find(|&(_, c)| {
+                        units += width_of(c, encoding);
+                        units > wanted
+                    })
+                    .map_or(line_text.len(), |(i, _)| i)
+            }
+        };
+        start + col as u32
+    }
+
+    /// The offset in characters of a byte offset from the start of the text (rounded down
+    /// inside a character).
+    pub fn char_offset(&self, text: &str, offset: u32) -> u32 {
+        let LineCol { line, col } = self.position(text, offset, Encoding::Chars);
+        self.char_starts[line as usize] + col
     }
 
     pub fn line_start(&self, line: u32) -> Option<u32> {
@@ -81,11 +140,36 @@ impl LineIndex {
         self.line_starts.len()
     }
 
-    /// One-based line and column of the span's start, as editors and CI annotations show them.
-    pub fn human(&self, span: Span) -> (u32, u32) {
-        let LineCol { line, col } = self.line_col(span.start);
+    /// One-based line and column (in characters) of an offset, as people, editors' status
+    /// bars and CI annotations count them.
+    pub fn human(&self, text: &str, offset: u32) -> (u32, u32) {
+        let LineCol { line, col } = self.position(text, offset, Encoding::Chars);
         (line + 1, col + 1)
     }
+}
+
+fn width_of(c: char, encoding: Encoding) -> usize {
+    match encoding {
+        Encoding::Utf8 => c.len_utf8(),
+        Encoding::Utf16 => c.len_utf16(),
+        Encoding::Chars => 1,
+    }
+}
+
+fn width(text: &str, encoding: Encoding) -> u32 {
+    (match encoding {
+        Encoding::Utf8 => text.len(),
+        Encoding::Utf16 => text.encode_utf16().count(),
+        Encoding::Chars => text.chars().count(),
+    }) as u32
+}
+
+fn floor_char_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 #[cfg(test)]
@@ -109,5 +193,43 @@ mod tests {
         // Inside `é`: rounded down to its start.
         assert_eq!(index.char_offset(text, 6), 5);
         assert_eq!(index.char_offset(text, 99), 9);
+        assert_eq!(index.human(text, 7), (2, 4));
+    }
+
+    #[test]
+    fn columns_in_every_encoding_round_trip_on_non_ascii_text() {
+        let text = "a\r\nété 𝄞x\n";
+        let index = LineIndex::new(text);
+        // `x` is after `é t é space 𝄞`: 6 + 4 bytes in UTF-8, 4 + 2 units in UTF-16, 5
+        // characters.
+        let x = text.find('x').unwrap_or_default() as u32;
+        for (encoding, col) in [
+            (Encoding::Utf8, 10),
+            (Encoding::Utf16, 6),
+            (Encoding::Chars, 5),
+        ] {
+            let at = index.position(text, x, encoding);
+            assert_eq!(at, LineCol { line: 1, col }, "{encoding:?}");
+            assert_eq!(index.offset_of(text, at, encoding), x, "{encoding:?}");
+        }
+        // Inside the surrogate pair of 𝄞, inside `é`'s bytes, past the end of a CRLF line
+        // and past the last line.
+        let inside = LineCol { line: 1, col: 5 };
+        assert_eq!(index.offset_of(text, inside, Encoding::Utf16), x - 4);
+        assert_eq!(
+            index.offset_of(text, LineCol { line: 1, col: 1 }, Encoding::Utf8),
+            3
+        );
+        let past = LineCol { line: 0, col: 9 };
+        assert_eq!(index.offset_of(text, past, Encoding::Utf16), 1);
+        assert_eq!(
+            index.offset_of(text, LineCol { line: 7, col: 0 }, Encoding::Chars),
+            text.len() as u32
+        );
+        assert_eq!(
+            index.position(text, 2, Encoding::Utf16),
+            LineCol { line: 0, col: 1 }
+        );
+        assert_eq!(index.char_offset(text, x), 8);
     }
 }

@@ -173,7 +173,8 @@ impl<'a> FileCache<'a> {
         match self.0.get(&at.file) {
             Some((source, lines)) => {
                 let text = source.text();
-                lines.char_offset(text, at.span.start)..lines.char_offset(text, at.span.end)
+                let chars = |offset| lines.char_offset(text, offset) as usize;
+                chars(at.span.start)..chars(at.span.end)
             }
             None => 0..0,
         }

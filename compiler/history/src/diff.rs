@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::snapshot::{App, Item, Snapshot, Waiver};
 
 /// How bad a status is, for "worse" and "better": holding, excused, open, past due.
-fn rank(status: Status) -> u8 {
+pub fn rank(status: Status) -> u8 {
     match status {
         Status::Met | Status::Provided => 0,
         Status::Waived => 1,

@@ -3,7 +3,7 @@
 //! PostgreSQL). docs/history.md describes all three.
 
 pub mod diff;
-mod parts;
+pub mod parts;
 pub mod render;
 pub mod snapshot;
 pub mod store;

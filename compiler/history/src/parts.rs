@@ -4,121 +4,274 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use polic_ruleset::eval::{Gate, StandardReport, Totals, Unmatched};
+use serde::{Deserialize, Serialize};
 
-use crate::snapshot::Snapshot;
-
-/// Top-level lists kept as parts of their own; `apps` and `queue` are handled apart.
-const LISTS: &[&str] = &[
-    "units",
-    "standards",
-    "clauses",
-    "waivers",
-    "unmatched",
-    "not_counted",
-    "gate",
-];
+use crate::snapshot::{App, Clause, Code, Input, Item, Rules, Snapshot, Unit, Waiver};
+use crate::trend::Share;
 
 const SEPARATOR: char = '\u{1f}';
 
-/// Whether a key is an item's (left out of summaries).
+/// Whether a key is an item's (a trend reads none).
 pub const ITEM_PREFIX: &str = "item\u{1f}";
 
 fn item_key(app: &str, control: &str, obligation: &str) -> String {
     format!("item{SEPARATOR}{app}{SEPARATOR}{control}{SEPARATOR}{obligation}")
 }
 
-fn take(object: &mut Map<String, Value>, field: &str) -> Value {
-    object.remove(field).unwrap_or(Value::Null)
+fn app_key(app: &str) -> String {
+    format!("app{SEPARATOR}{app}")
 }
 
-fn text(value: &Value, field: &str) -> String {
-    value[field].as_str().unwrap_or_default().to_string()
+fn list_key(list: &str) -> String {
+    format!("list{SEPARATOR}{list}")
 }
 
-/// The parts of a snapshot, each as compact JSON, by key.
+/// The snapshot without its lists and apps; `apps` names them in order.
+#[derive(Serialize, Deserialize)]
+struct Header {
+    format: String,
+    version: u32,
+    at: String,
+    policy: Option<String>,
+    rules: Rules,
+    evidence: Vec<Input>,
+    revision: Option<String>,
+    scope: Option<Vec<String>>,
+    priority_formula: String,
+    score_formula: String,
+    portfolio: Totals,
+    apps: Vec<String>,
+}
+
+/// An app without its items; `items` names them (control, obligation) in order.
+#[derive(Serialize, Deserialize)]
+struct AppPart {
+    name: String,
+    title: Option<String>,
+    unit: Option<String>,
+    owner: Option<String>,
+    criticality: Option<String>,
+    totals: Totals,
+    items: Vec<(String, String)>,
+    code: Vec<Code>,
+    uncovered: Vec<String>,
+    source: String,
+}
+
+fn json(value: &impl Serialize) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// The parts of a snapshot, each as compact JSON, by key: the header, each top-level list,
+/// each app without its items, and each item. The work queue is left out: it is derived
+/// from the items on the way back.
 pub fn split(snapshot: &Snapshot) -> BTreeMap<String, String> {
     let mut parts = BTreeMap::new();
-    let Ok(Value::Object(mut header)) = serde_json::to_value(snapshot) else {
-        return parts;
+    let header = Header {
+        format: snapshot.format.clone(),
+        version: snapshot.version,
+        at: snapshot.at.clone(),
+        policy: snapshot.policy.clone(),
+        rules: snapshot.rules.clone(),
+        evidence: snapshot.evidence.clone(),
+        revision: snapshot.revision.clone(),
+        scope: snapshot.scope.clone(),
+        priority_formula: snapshot.priority_formula.clone(),
+        score_formula: snapshot.score_formula.clone(),
+        portfolio: snapshot.portfolio.clone(),
+        apps: snapshot.apps.iter().map(|a| a.name.clone()).collect(),
     };
-    // Derived from the items on the way back.
-    header.remove("queue");
-    let apps = take(&mut header, "apps");
-    for list in LISTS {
-        parts.insert(
-            format!("list{SEPARATOR}{list}"),
-            take(&mut header, list).to_string(),
-        );
-    }
-    let mut names = Vec::new();
-    for mut app in apps.as_array().cloned().unwrap_or_default() {
-        let name = text(&app, "name");
-        let items = app
-            .as_object_mut()
-            .map(|a| take(a, "items"))
-            .unwrap_or_default();
-        let mut order = Vec::new();
-        for item in items.as_array().into_iter().flatten() {
-            let (control, obligation) = (text(item, "control"), text(item, "obligation"));
-            parts.insert(item_key(&name, &control, &obligation), item.to_string());
-            order.push(Value::from(vec![control, obligation]));
+    parts.insert("header".to_string(), json(&header));
+    parts.insert(list_key("units"), json(&snapshot.units));
+    parts.insert(list_key("standards"), json(&snapshot.standards));
+    parts.insert(list_key("clauses"), json(&snapshot.clauses));
+    parts.insert(list_key("waivers"), json(&snapshot.waivers));
+    parts.insert(list_key("unmatched"), json(&snapshot.unmatched));
+    parts.insert(list_key("not_counted"), json(&snapshot.not_counted));
+    parts.insert(list_key("gate"), json(&snapshot.gate));
+    for app in &snapshot.apps {
+        for item in &app.items {
+            parts.insert(
+                item_key(&app.name, &item.control, &item.obligation),
+                json(item),
+            );
         }
-        app["items"] = Value::Array(order);
-        parts.insert(format!("app{SEPARATOR}{name}"), app.to_string());
-        names.push(Value::from(name));
+        let part = AppPart {
+            name: app.name.clone(),
+            title: app.title.clone(),
+            unit: app.unit.clone(),
+            owner: app.owner.clone(),
+            criticality: app.criticality.clone(),
+            totals: app.totals.clone(),
+            items: app
+                .items
+                .iter()
+                .map(|i| (i.control.clone(), i.obligation.clone()))
+                .collect(),
+            code: app.code.clone(),
+            uncovered: app.uncovered.clone(),
+            source: app.source.clone(),
+        };
+        parts.insert(app_key(&app.name), json(&part));
     }
-    header.insert("apps".to_string(), Value::Array(names));
-    parts.insert("header".to_string(), Value::Object(header).to_string());
     parts
 }
 
-/// The snapshot from its parts: the inverse of [`split`]. Without `items`, apps come
-/// with no items and the item parts are not needed (a summary: scores and counts).
-pub fn join(parts: &BTreeMap<String, String>, items: bool) -> Result<Snapshot, String> {
-    let parse = |key: &str| -> Result<Value, String> {
+/// Each part's body digest (its blob), by key.
+pub fn blobs(parts: &BTreeMap<String, String>) -> BTreeMap<&str, String> {
+    parts
+        .iter()
+        .map(|(key, body)| (key.as_str(), crate::snapshot::digest(body.as_bytes())))
+        .collect()
+}
+
+/// What identifies a snapshot by its parts: the digest of each part's key and blob, in
+/// key order. Equal snapshots have equal parts, so equal digests.
+pub fn digest(blobs: &BTreeMap<&str, String>) -> String {
+    let mut listing = String::new();
+    for (key, blob) in blobs {
+        listing.push_str(key);
+        listing.push(SEPARATOR);
+        listing.push_str(blob);
+        listing.push('\n');
+    }
+    crate::snapshot::digest(listing.as_bytes())
+}
+
+/// The snapshot from its parts: the inverse of [`split`]. With [`Items::Changed`], items
+/// whose parts are absent are left out (a snapshot pruned to what differs from another).
+pub fn join(parts: &BTreeMap<String, String>, items: Items) -> Result<Snapshot, String> {
+    fn parse<T: serde::de::DeserializeOwned>(
+        parts: &BTreeMap<String, String>,
+        key: &str,
+    ) -> Result<T, String> {
         let body = parts
             .get(key)
             .ok_or_else(|| format!("the stored snapshot has no part `{}`", shown(key)))?;
         serde_json::from_str(body)
             .map_err(|e| format!("stored part `{}` is corrupt: {e}", shown(key)))
-    };
-    let Value::Object(mut header) = parse("header")? else {
-        return Err("the stored snapshot's header is not an object".to_string());
-    };
-    for list in LISTS {
-        header.insert(list.to_string(), parse(&format!("list{SEPARATOR}{list}"))?);
     }
-    let names = take(&mut header, "apps");
-    let mut apps = Vec::new();
-    for name in names.as_array().into_iter().flatten() {
-        let name = name.as_str().unwrap_or_default();
-        let mut app = parse(&format!("app{SEPARATOR}{name}"))?;
-        let mut found = Vec::new();
-        for pair in app["items"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|_| items)
-        {
-            let (control, obligation) = (
-                pair[0].as_str().unwrap_or_default(),
-                pair[1].as_str().unwrap_or_default(),
-            );
-            found.push(parse(&item_key(name, control, obligation))?);
-        }
-        app["items"] = Value::Array(found);
-        apps.push(app);
+    let header: Header = parse(parts, "header")?;
+    let mut apps = Vec::with_capacity(header.apps.len());
+    for name in &header.apps {
+        let app: AppPart = parse(parts, &app_key(name))?;
+        let items = app
+            .items
+            .iter()
+            .map(|(control, obligation)| item_key(name, control, obligation))
+            .filter(|key| items == Items::All || parts.contains_key(key))
+            .map(|key| parse::<Item>(parts, &key))
+            .collect::<Result<Vec<Item>, String>>()?;
+        apps.push(App {
+            name: app.name,
+            title: app.title,
+            unit: app.unit,
+            owner: app.owner,
+            criticality: app.criticality,
+            totals: app.totals,
+            items,
+            code: app.code,
+            uncovered: app.uncovered,
+            source: app.source,
+        });
     }
-    header.insert("apps".to_string(), Value::Array(apps));
-    header.insert("queue".to_string(), Value::Array(Vec::new()));
-    let mut snapshot: Snapshot = serde_json::from_value(Value::Object(header))
-        .map_err(|e| format!("the stored snapshot is not valid: {e}"))?;
+    let mut snapshot = Snapshot {
+        format: header.format,
+        version: header.version,
+        at: header.at,
+        policy: header.policy,
+        rules: header.rules,
+        evidence: header.evidence,
+        revision: header.revision,
+        scope: header.scope,
+        priority_formula: header.priority_formula,
+        score_formula: header.score_formula,
+        portfolio: header.portfolio,
+        units: parse::<Vec<Unit>>(parts, &list_key("units"))?,
+        apps,
+        standards: parse::<Vec<StandardReport>>(parts, &list_key("standards"))?,
+        clauses: parse::<Vec<Clause>>(parts, &list_key("clauses"))?,
+        waivers: parse::<Vec<Waiver>>(parts, &list_key("waivers"))?,
+        queue: Vec::new(),
+        unmatched: parse::<Vec<Unmatched>>(parts, &list_key("unmatched"))?,
+        not_counted: parse::<Vec<Unmatched>>(parts, &list_key("not_counted"))?,
+        gate: parse::<Gate>(parts, &list_key("gate"))?,
+    };
     snapshot.queue = snapshot.derive_queue();
     Ok(snapshot)
+}
+
+/// Which items [`join`] expects.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Items {
+    /// Every item the apps list: the snapshot whole.
+    All,
+    /// Only those present.
+    Changed,
+}
+
+/// Whether a key is an item's.
+pub fn is_item(key: &str) -> bool {
+    key.starts_with(ITEM_PREFIX)
 }
 
 /// A key as a message shows it.
 fn shown(key: &str) -> String {
     key.replace(SEPARATOR, "/")
+}
+
+/// What a trend reads of one stored part: parsed once, however many snapshots share it.
+pub enum Piece {
+    Header {
+        at: String,
+        revision: Option<String>,
+        portfolio: Totals,
+        score_formula: String,
+    },
+    Units(BTreeMap<String, Totals>),
+    Clauses(BTreeMap<String, Share>),
+    App(String, Totals),
+    /// A part a trend does not read.
+    Other,
+}
+
+impl Piece {
+    /// The piece of the part stored under `key`.
+    pub fn parse(key: &str, body: &str) -> Result<Piece, String> {
+        let corrupt =
+            |e: serde_json::Error| format!("stored part `{}` is corrupt: {e}", shown(key));
+        Ok(if key == "header" {
+            let h: Header = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::Header {
+                at: h.at,
+                revision: h.revision,
+                portfolio: h.portfolio,
+                score_formula: h.score_formula,
+            }
+        } else if key == list_key("units") {
+            let units: Vec<Unit> = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::Units(units.into_iter().map(|u| (u.unit, u.totals)).collect())
+        } else if key == list_key("clauses") {
+            let clauses: Vec<Clause> = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::Clauses(
+                clauses
+                    .into_iter()
+                    .filter(|c| c.needed_by > 0)
+                    .map(|c| {
+                        let share = Share {
+                            needed_by: c.needed_by,
+                            met_by: c.met_by,
+                        };
+                        (c.clause, share)
+                    })
+                    .collect(),
+            )
+        } else if key.starts_with(&format!("app{SEPARATOR}")) {
+            let app: AppPart = serde_json::from_str(body).map_err(corrupt)?;
+            Piece::App(app.name, app.totals)
+        } else {
+            Piece::Other
+        })
+    }
 }

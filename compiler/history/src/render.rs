@@ -3,7 +3,8 @@
 
 use std::fmt::Write;
 
-use polic_ruleset::report::{artifact_location, sarif_base_ids, sarif_driver, split_source};
+use polic_report::sarif::{self, Level, Location, Region, Rule};
+use polic_report::split_source;
 
 use crate::diff::{Change, Diff, Kind, Score, WaiverChange};
 
@@ -231,8 +232,8 @@ pub fn markdown(diff: &Diff) -> String {
 }
 
 /// SARIF 2.1.0: one result per regression, at the obligation, its control as the rule.
+/// A JSON value, as `polic diff` writes it.
 pub fn sarif(diff: &Diff) -> serde_json::Value {
-    use serde_json::json;
     let regressions: Vec<(&str, &Change)> = diff
         .apps
         .iter()
@@ -245,34 +246,30 @@ pub fn sarif(diff: &Diff) -> serde_json::Value {
         .collect();
     controls.sort_unstable();
     controls.dedup();
-    let rules: Vec<serde_json::Value> = controls
+    let rules: Vec<Rule> = controls
         .iter()
-        .map(|c| json!({ "id": c, "shortDescription": { "text": format!("control {c}") } }))
+        .map(|c| Rule::new(*c, format!("control {c}")))
         .collect();
-    let results: Vec<serde_json::Value> = regressions
+    let results = regressions
         .iter()
         .map(|(app, change)| {
             let (file, line, column) = split_source(&change.source);
-            json!({
-                "ruleId": change.control,
-                "ruleIndex": controls.binary_search(&change.control.as_str()).unwrap_or(0),
-                "level": "error",
-                "message": { "text": format!("{app}: {}.{} regressed: {} (clauses {})", change.control, change.obligation, what(change), change.clauses.join(", ")) },
-                "locations": [{ "physicalLocation": {
-                    "artifactLocation": artifact_location(file),
-                    "region": { "startLine": line, "startColumn": column },
-                }}],
-                "partialFingerprints": { "policRegression/v1": format!("{app}/{}/{}", change.control, change.obligation) },
-            })
+            let text = format!(
+                "{app}: {}.{} regressed: {} (clauses {})",
+                change.control,
+                change.obligation,
+                what(change),
+                change.clauses.join(", ")
+            );
+            let at = Location::new(file, Region::at(line, column));
+            let mut result = sarif::Result::new(&rules, &change.control, Level::Error, text, at);
+            result.partial_fingerprints.insert(
+                "policRegression/v1".to_string(),
+                format!("{app}/{}/{}", change.control, change.obligation),
+            );
+            result
         })
         .collect();
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": sarif_driver(rules) },
-            "originalUriBaseIds": sarif_base_ids(),
-            "results": results,
-        }],
-    })
+    let log = sarif::Log::new(sarif::Run::new(rules, results));
+    serde_json::to_value(log).unwrap_or_default()
 }

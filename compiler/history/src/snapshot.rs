@@ -17,14 +17,19 @@ pub struct NotASnapshot {
 pub const FORMAT: &str = "polic-snapshot";
 pub const VERSION: u32 = 1;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One evaluation, self-describing: what `polic eval --format json` writes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Snapshot {
+    /// Always `polic-snapshot`.
     pub format: String,
+    /// The snapshot format version: changes with any incompatible change of the shape.
     pub version: u32,
     /// The day it was judged at (`YYYY-MM-DD`).
     pub at: String,
+    /// The name of the `policy` evaluated, when the workspace has one.
     pub policy: Option<String>,
+    /// The rule set judged by.
     pub rules: Rules,
     /// The evidence files and SARIF logs read, in the order given.
     pub evidence: Vec<Input>,
@@ -32,78 +37,121 @@ pub struct Snapshot {
     pub revision: Option<String>,
     /// The apps `--app` narrowed the evaluation to; `null` for the whole portfolio.
     pub scope: Option<Vec<String>>,
+    /// How `priority` is computed, in words.
     pub priority_formula: String,
+    /// How scores are computed, named and versioned (`polic-posture-v1: ...`).
     pub score_formula: String,
+    /// Counts and score over every app evaluated.
     pub portfolio: Totals,
+    /// The same per business unit (`unit` of the apps), by name.
     pub units: Vec<Unit>,
+    /// Every app evaluated, by name.
     pub apps: Vec<App>,
+    /// Per standard: adopted clauses, and app × clause needs and how many are met.
     pub standards: Vec<StandardReport>,
+    /// Every adopted clause: how many apps need it and how many meet it, and the controls satisfying it.
     pub clauses: Vec<Clause>,
     /// The waivers of the apps evaluated, in force or not.
     pub waivers: Vec<Waiver>,
     /// Open obligations, most urgent first: derived from the apps' items.
     pub queue: Vec<Queued>,
+    /// Evidence that matched nothing the policy requires (never dropped silently).
     pub unmatched: Vec<Unmatched>,
+    /// Evidence read but not counted: collected after `at`, or losing a tie (fail wins).
     pub not_counted: Vec<Unmatched>,
+    /// Whether the evaluation passes the CI gate, and why not.
     pub gate: Gate,
 }
 
 /// The rule set judged by: its format and a digest of its canonical JSON.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Rules {
+    /// The rule set format (`polic-ruleset`).
     pub schema: String,
+    /// The rule set format version.
     pub version: u32,
     /// `sha256:` and the hex digest.
     pub digest: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A file read for the evaluation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Input {
+    /// As given, relative to the repository holding the workspace when inside it.
     pub path: String,
+    /// `sha256:` and the hex digest of the file's bytes.
     pub digest: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A business unit's roll-up.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unit {
+    /// The unit's name.
     pub unit: String,
+    /// Its apps' counts, and their score weighted by criticality.
     pub totals: Totals,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// An app, its obligations and their statuses.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct App {
+    /// The app's name in the policy.
     pub name: String,
+    /// Its title.
     pub title: Option<String>,
+    /// Its business unit.
     pub unit: Option<String>,
+    /// Its owner.
     pub owner: Option<String>,
+    /// Its `criticality` fact, when it has one.
     pub criticality: Option<String>,
+    /// Counts of its obligations by status, and its score.
     pub totals: Totals,
     /// By priority (highest first), then control and obligation.
     pub items: Vec<Item>,
+    /// Tags in its source code (`polic: implements ...`).
     pub code: Vec<Code>,
+    /// Required controls nothing speaks to: no evidence, finding, code tag, waiver or platform.
     pub uncovered: Vec<String>,
+    /// Where it is defined: `file:line:column`.
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// One obligation of one app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Item {
+    /// The control.
     pub control: String,
+    /// The obligation of the control.
     pub obligation: String,
+    /// What the evidence, findings and waivers decide.
     pub status: Status,
+    /// weight × criticality rank (see `priority_formula`).
     pub priority: u32,
+    /// The highest risk weight among the adopted clauses the control satisfies.
     pub weight: u32,
+    /// Why the app must meet it.
     pub why: Why,
+    /// The adopted clauses it traces to (`standard#clause`).
     pub clauses: Vec<String>,
+    /// When it is or was due (`YYYY-MM-DD`).
     pub due: Option<String>,
+    /// What decided the status, in words.
     pub detail: Option<String>,
+    /// The evidence that decided it, each as `file:line`.
     pub evidence: Vec<String>,
+    /// Its open findings.
     pub findings: Vec<Finding>,
+    /// Code implementing or testing it.
     pub code: Vec<Code>,
+    /// The waiver excusing it, in force or expired.
     pub waiver: Option<String>,
+    /// Where the obligation is defined: `file:line:column`.
     pub source: String,
 }
 
@@ -114,70 +162,111 @@ impl Item {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Why a control applies to an app.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Why {
+    /// The archetype of the app the control applies to.
     pub archetype: String,
+    /// The `applies-to` line that made it apply.
     pub applies: String,
+    /// The archetype whose platform provides it, when one does.
     pub provided_by: Option<String>,
+    /// Where that line is: `file:line:column`.
     pub source: String,
 }
 
 /// An open finding deciding an obligation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Finding {
+    /// The finding's id (a CVE, GHSA, ...).
     pub id: String,
+    /// Its severity.
     pub severity: String,
+    /// When it was first reported.
     pub first_seen: String,
+    /// `first_seen` plus the control's remediation window for the severity.
     pub due: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A `polic:` tag in source code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Code {
+    /// `implements` or `tests`.
     pub verb: String,
+    /// The control the tag names.
     pub control: String,
+    /// The obligation it names, if any.
     pub obligation: Option<String>,
+    /// Where the tag is: `file:line`.
     pub location: String,
+    /// The source directory scanned.
     pub origin: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An adopted clause's coverage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Clause {
+    /// `standard#clause`.
     pub clause: String,
+    /// The standard.
     pub standard: String,
+    /// The clause's first group (a control family, a chapter).
     pub family: Option<String>,
+    /// Its title.
     pub title: Option<String>,
+    /// Its risk weight.
     pub weight: u32,
+    /// The apps that need it (its adoption applies to them).
     pub needed_by: usize,
+    /// Of those, the apps where every control satisfying it holds.
     pub met_by: usize,
+    /// The controls satisfying it, directly or through a mapping.
     pub controls: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// A waiver of an app evaluated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Waiver {
+    /// The waiver's name.
     pub name: String,
+    /// The app it excuses.
     pub app: String,
+    /// The control it excuses.
     pub control: String,
+    /// The one obligation, when it names one.
     pub obligation: Option<String>,
+    /// Why.
     pub reason: Option<String>,
+    /// Who asked.
     pub requested_by: Option<String>,
+    /// Who approved (never the requester).
     pub approved_by: Option<String>,
+    /// When it ends (`YYYY-MM-DD`).
     pub expires: Option<String>,
+    /// Where it is defined: `file:line:column`.
     pub source: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// An open obligation in the work queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Queued {
+    /// The app.
     pub app: String,
+    /// The control.
     pub control: String,
+    /// The obligation.
     pub obligation: String,
+    /// Its status (open: unmet, overdue, stale or waiver-expired).
     pub status: Status,
+    /// Its priority.
     pub priority: u32,
+    /// When it is due.
     pub due: Option<String>,
 }
 
@@ -373,9 +462,10 @@ impl Snapshot {
         }
     }
 
-    /// The digest that identifies it in a store: of its JSON.
+    /// The digest that identifies it in a store: of its parts (see [`crate::parts::digest`]).
     pub fn digest(&self) -> String {
-        digest(self.to_json().as_bytes())
+        let parts = crate::parts::split(self);
+        crate::parts::digest(&crate::parts::blobs(&parts))
     }
 }
 
@@ -411,4 +501,14 @@ fn item(app: &eval::AppReport, item: &eval::Item) -> Item {
         waiver: item.waiver.map(|w| w.name.clone()),
         source: item.control.obligations[item.obligation].source.clone(),
     }
+}
+
+/// The JSON Schema (draft 2020-12) of a snapshot, as docs/snapshot.schema.json holds it.
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(Snapshot);
+    schema.insert(
+        "title".to_string(),
+        format!("polic snapshot, version {VERSION}").into(),
+    );
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
 }

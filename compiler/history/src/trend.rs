@@ -7,6 +7,7 @@ use std::fmt::Write;
 use polic_ruleset::eval::Totals;
 use serde::Serialize;
 
+use crate::parts::{self, Piece};
 use crate::snapshot::Snapshot;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -55,46 +56,74 @@ fn counts(t: &Totals) -> [usize; 7] {
     ]
 }
 
-impl Trend {
-    pub fn of(snapshots: &[(i64, Snapshot)]) -> Trend {
-        let mut points: Vec<Point> = snapshots
-            .iter()
-            .map(|(id, s)| Point {
-                id: *id,
-                at: s.at.clone(),
-                revision: s.revision.clone(),
-                portfolio: s.portfolio.clone(),
-                units: s
-                    .units
-                    .iter()
-                    .map(|u| (u.unit.clone(), u.totals.clone()))
-                    .collect(),
-                apps: s
-                    .apps
-                    .iter()
-                    .map(|a| (a.name.clone(), a.totals.clone()))
-                    .collect(),
-                clauses: s
-                    .clauses
-                    .iter()
-                    .filter(|c| c.needed_by > 0)
-                    .map(|c| {
-                        (
-                            c.clause.clone(),
-                            Share {
-                                needed_by: c.needed_by,
-                                met_by: c.met_by,
-                            },
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
-        points.sort_by(|a, b| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
-        Trend {
-            score_formula: snapshots.last().map(|(_, s)| s.score_formula.clone()),
-            points,
+impl Point {
+    /// The point of one snapshot from the pieces of its parts.
+    pub fn of<'a>(
+        id: i64,
+        pieces: impl IntoIterator<Item = &'a Piece>,
+    ) -> Result<(Point, String), String> {
+        let mut point = Point {
+            id,
+            at: String::new(),
+            revision: None,
+            portfolio: Totals::default(),
+            units: BTreeMap::new(),
+            apps: BTreeMap::new(),
+            clauses: BTreeMap::new(),
+        };
+        let mut formula = None;
+        for piece in pieces {
+            match piece {
+                Piece::Header {
+                    at,
+                    revision,
+                    portfolio,
+                    score_formula,
+                } => {
+                    point.at.clone_from(at);
+                    point.revision.clone_from(revision);
+                    point.portfolio = portfolio.clone();
+                    formula = Some(score_formula.clone());
+                }
+                Piece::Units(units) => point.units.clone_from(units),
+                Piece::Clauses(clauses) => point.clauses.clone_from(clauses),
+                Piece::App(name, totals) => {
+                    point.apps.insert(name.clone(), totals.clone());
+                }
+                Piece::Other => {}
+            }
         }
+        let formula = formula.ok_or_else(|| format!("snapshot #{id} has no stored header"))?;
+        Ok((point, formula))
+    }
+}
+
+impl Trend {
+    /// Points in any order, each with the score formula of its snapshot; the trend names
+    /// the newest one's.
+    pub fn new(points: Vec<(Point, String)>) -> Trend {
+        let mut points = points;
+        points.sort_by(|(a, _), (b, _)| a.at.cmp(&b.at).then(a.id.cmp(&b.id)));
+        let score_formula = points.last().map(|(_, formula)| formula.clone());
+        Trend {
+            score_formula,
+            points: points.into_iter().map(|(point, _)| point).collect(),
+        }
+    }
+
+    /// The trend of snapshots at hand, read as the store reads them: from their parts.
+    pub fn of(snapshots: &[(i64, Snapshot)]) -> Result<Trend, String> {
+        let points = snapshots
+            .iter()
+            .map(|(id, snapshot)| {
+                let pieces = parts::split(snapshot)
+                    .iter()
+                    .map(|(key, body)| Piece::parse(key, body))
+                    .collect::<Result<Vec<Piece>, String>>()?;
+                Point::of(*id, &pieces)
+            })
+            .collect::<Result<Vec<_>, String>>()?;
+        Ok(Trend::new(points))
     }
 
     /// Each series on one line, oldest first: `name  71.4 → 80.0 → 82.5`.

@@ -229,9 +229,8 @@ pub struct Fold {
 /// Blocks (up to the line before their `}`), runs of two or more comment lines, block
 /// comments and runs of imports, sorted.
 pub fn folding_ranges(db: &dyn Db, file: File) -> Vec<Fold> {
-    let text = file.text(db);
     let parse = parse(db, file);
-    let lines = polic_diagnostics::LineIndex::new(text);
+    let lines = polic_sema::build::line_index(db, file);
     let line = |offset: u32| lines.line_col(offset).line;
     let mut out = Vec::new();
     let mut open: Vec<Span> = Vec::new();

@@ -12,9 +12,6 @@ pub mod lens;
 pub mod nav;
 pub mod tags;
 
-use polic_diagnostics::LineIndex;
-use polic_sema::{Db, File};
-
 pub use completion::{CompletionItem, CompletionKind, Completions, completions};
 pub use fixes::{
     Fix, code_actions, diagnostics_by_path, file_diagnostics, model_diagnostic_paths,
@@ -32,10 +29,3 @@ pub use nav::{
 pub use tags::{
     tag_completions, tag_definition, tag_diagnostics, tag_hover, tag_occurrences, tag_symbol,
 };
-
-/// A file's line starts, memoised: the language server converts every position it sends
-/// or receives through it.
-#[salsa::tracked(returns(ref))]
-pub fn line_index(db: &dyn Db, file: File) -> LineIndex {
-    LineIndex::new(file.text(db))
-}

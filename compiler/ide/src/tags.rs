@@ -9,7 +9,7 @@ use std::fmt::Write;
 use polic_diagnostics::{Diagnostic, Span};
 use polic_sema::hir::Kind;
 use polic_sema::{Db, File, Workspace};
-use polic_tags::{Policy, Target as TagTarget};
+use polic_tags::{Policy, Tag, Target as TagTarget};
 
 use crate::completion::{CompletionItem, CompletionKind, Completions};
 use crate::hover::{Hover, Linker, describe_symbol};
@@ -23,7 +23,7 @@ fn symbol_at(db: &dyn Db, file: File, offset: u32) -> Option<(TagTarget, Symbol,
     let target = tags
         .tags
         .into_iter()
-        .flat_map(|tag| tag.targets)
+        .flat_map(|tag| tag.targets.into_iter().chain(tag.closing))
         .find(|target| target.span().contains(offset))?;
     let (symbol, span) = match &target.obligation {
         Some((name, span)) if span.contains(offset) => (
@@ -54,7 +54,7 @@ pub fn tag_occurrences(db: &dyn Db, sources: &[File], symbol: &Symbol) -> Vec<Fi
     let mut out = Vec::new();
     for &file in sources {
         let tags = polic_tags::scan(file.path(db), file.text(db));
-        for target in tags.tags.iter().flat_map(|tag| &tag.targets) {
+        for target in tags.tags.iter().flat_map(Tag::named) {
             let span = match symbol {
                 Symbol::Item(Kind::Control, name) if target.control == *name => {
                     Some(target.control_span)

@@ -49,7 +49,7 @@ impl Fixture {
     /// `path:line:column `text`` for a span.
     fn show(&self, file: File, span: Span) -> String {
         let text = file.text(&self.db);
-        let (line, column) = polic_diagnostics::LineIndex::new(text).human(span);
+        let (line, column) = polic_sema::build::line_index(&self.db, file).human(text, span.start);
         format!(
             "{}:{line}:{column} `{}`",
             file.path(&self.db),

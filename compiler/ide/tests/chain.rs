@@ -5,7 +5,7 @@
 use std::fmt::Write;
 
 use insta::assert_snapshot;
-use polic_diagnostics::{LineIndex, Span};
+use polic_diagnostics::Span;
 use polic_ide::*;
 use polic_sema::{Database, File, Origin, Workspace};
 
@@ -102,7 +102,7 @@ impl Fixture {
     /// `path:line:column `text``.
     fn show(&self, file: File, span: Span) -> String {
         let text = file.text(&self.db);
-        let (line, column) = LineIndex::new(text).human(span);
+        let (line, column) = polic_sema::build::line_index(&self.db, file).human(text, span.start);
         format!(
             "{}:{line}:{column} `{}`",
             file.path(&self.db),
@@ -112,7 +112,10 @@ impl Fixture {
 
     /// Links as `path:line`, as the language server makes them URI#Lline.
     fn link(&self, file: File, span: Span) -> Option<String> {
-        let (line, _) = LineIndex::new(file.text(&self.db)).human(span);
+        let line = polic_sema::build::line_index(&self.db, file)
+            .line_col(span.start)
+            .line
+            + 1;
         Some(format!("{}:{line}", file.path(&self.db)))
     }
 }
@@ -181,6 +184,9 @@ const TAGGED: &str = r#"
 export function update() {}
 // polic: tests patching.cves, tls
 test("cves", () => {});
+// polic: begin implements patching.cves
+export function lock() {}
+// polic: end implements patching.cves
 //- src/notes.md
 <!-- polic: implements tls -->
 "#;

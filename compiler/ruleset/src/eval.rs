@@ -19,7 +19,19 @@ use crate::schema::{App, Control, FactKind, RuleSet, Value, Waiver};
 pub const PRIORITY_FORMULA: &str = "priority = weight × criticality rank (weight: the highest risk weight among the adopted clauses the control satisfies, directly or through a mapping, or the risk model's default; criticality rank: position of the app's `criticality` value, 1 for the lowest, 1 if the app has none)";
 pub const SCORE_FORMULA: &str = "polic-posture-v1: score = 100 × Σ weight(met or provided) / Σ weight(required, not waived); portfolio and units weight each app's sums by its criticality rank";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     /// Evidence shows it holds.
@@ -99,7 +111,7 @@ pub struct Report<'a> {
     pub gate: Gate,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Totals {
     pub apps: usize,
@@ -216,7 +228,7 @@ pub struct ClauseReport<'a> {
     pub controls: Vec<&'a str>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StandardReport {
     pub standard: String,
@@ -226,14 +238,14 @@ pub struct StandardReport {
     pub met: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Unmatched {
     pub origin: String,
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Gate {
     pub pass: bool,

@@ -13,7 +13,8 @@ use crate::hir::{ClauseKey, Cond, FactType, FactValue, Loc, TestApp};
 use crate::index::symbols;
 use crate::model::{Model, model, natural_cmp};
 
-/// Line starts of a file, for `file:line:column` locations.
+/// A file's line index, memoised: the one every edge converts positions through
+/// (`file:line:column` in rule sets, the language server's positions, folding).
 #[salsa::tracked(returns(ref))]
 pub fn line_index(db: &dyn Db, file: File) -> LineIndex {
     LineIndex::new(file.text(db))
@@ -22,13 +23,8 @@ pub fn line_index(db: &dyn Db, file: File) -> LineIndex {
 /// `file:line:column` (1-based; the column counts characters) of a syntax node.
 pub fn source(db: &dyn Db, loc: Loc) -> String {
     let span = parse(db, loc.file).source_map.span(loc.node);
-    let text = loc.file.text(db);
-    let lc = line_index(db, loc.file).line_col(span.start);
-    let line_start = (span.start - lc.col) as usize;
-    let column = text
-        .get(line_start..span.start as usize)
-        .map_or(lc.col as usize, |s| s.chars().count());
-    format!("{}:{}:{}", loc.file.path(db), lc.line + 1, column + 1)
+    let (line, column) = line_index(db, loc.file).human(loc.file.text(db), span.start);
+    format!("{}:{line}:{column}", loc.file.path(db))
 }
 
 #[salsa::tracked(returns(ref))]

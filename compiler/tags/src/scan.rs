@@ -71,6 +71,16 @@ pub struct Tag {
     pub line: u32,
     /// The lines it covers, 1-based and inclusive.
     pub lines: (u32, u32),
+    /// The targets the `polic: end` closing a range repeats, where they are written
+    /// there: renaming a control renames them too.
+    pub closing: Vec<Target>,
+}
+
+impl Tag {
+    /// Every place the tag names a control: its targets, then those its `end` repeats.
+    pub fn named(&self) -> impl Iterator<Item = &Target> {
+        self.targets.iter().chain(&self.closing)
+    }
 }
 
 /// The tags of a file and what was wrong with the ones that could not be read.
@@ -122,6 +132,7 @@ pub fn scan(path: &str, text: &str) -> FileTags {
                             ScopeKind::File => (1, lines.count()),
                             ScopeKind::Range => (line, line),
                         },
+                        closing: Vec::new(),
                     };
                     if kind == ScopeKind::Range {
                         open.push((tag, span));
@@ -131,14 +142,17 @@ pub fn scan(path: &str, text: &str) -> FileTags {
                 }
                 Parsed::End(span, repeated) => match open.pop() {
                     Some((mut tag, begin)) => {
-                        if let Some((verb, targets)) = repeated
-                            && (verb != tag.verb
-                                || targets
-                                    .iter()
-                                    .map(Target::qualified)
-                                    .ne(tag.targets.iter().map(Target::qualified)))
-                        {
-                            out.problems.push(
+                        match repeated {
+                            Some((verb, targets))
+                                if verb == tag.verb
+                                    && targets
+                                        .iter()
+                                        .map(Target::qualified)
+                                        .eq(tag.targets.iter().map(Target::qualified)) =>
+                            {
+                                tag.closing = targets;
+                            }
+                            Some(_) => out.problems.push(
                                 Diagnostic::new(
                                     Code::MalformedTag,
                                     "this `end` does not match the range it closes",
@@ -147,7 +161,8 @@ pub fn scan(path: &str, text: &str) -> FileTags {
                                 .with_label("closes the innermost open range")
                                 .with_secondary(begin, "which begins here")
                                 .with_help("repeat the `begin` tag's words after `end`, or write `polic: end` alone"),
-                            );
+                            ),
+                            None => {}
                         }
                         tag.lines.1 = lines.line_of(span.start as usize);
                         out.tags.push(tag);

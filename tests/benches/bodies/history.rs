@@ -121,19 +121,17 @@ pub fn record(store: &mut Store, snapshot: &Snapshot) -> i64 {
     recorded.id
 }
 
-/// The diff of two recorded snapshots as `polic diff --store` computes it: both read back,
-/// then compared. Returns the number of regressions and improvements.
+/// The diff of two recorded snapshots as `polic diff --store` computes it: both read back
+/// (what they share left out), then compared. Returns the regressions and improvements.
 pub fn diff(store: &mut Store, before: i64, after: i64) -> usize {
-    let before = store.get(before).expect("reads");
-    let after = store.get(after).expect("reads");
+    let (before, after) = store.pair(before, after).expect("reads");
     let diff = polic_history::diff::diff(&before, &after, 30);
     diff.counts.regressed + diff.counts.improved
 }
 
-/// `polic history trend`: every snapshot's summary, then the series.
+/// `polic history trend`: every snapshot's scores and counts.
 pub fn trend(store: &mut Store) -> usize {
-    let summaries = store.summaries("*").expect("reads");
-    polic_history::trend::Trend::of(&summaries).points.len()
+    store.trend("*").expect("reads").points.len()
 }
 
 /// Rows and bytes in the store's tables, for the footprint per snapshot.

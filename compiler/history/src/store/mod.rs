@@ -14,8 +14,9 @@ use std::path::Path;
 use backend::{Backend, Postgres, Sqlite, Val};
 
 use crate::diff;
-use crate::parts;
-use crate::snapshot::{Snapshot, digest};
+use crate::parts::{self, Piece};
+use crate::snapshot::Snapshot;
+use crate::trend::{Point, Trend};
 
 /// The schema this polic writes; a store at a newer one is refused, an older one migrated.
 pub const SCHEMA_VERSION: i64 = 2;
@@ -68,6 +69,12 @@ impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "history store `{}`: {}", self.store, self.message)
     }
+}
+
+/// An item part's status, read without the rest.
+#[derive(serde::Deserialize)]
+struct StatusOnly {
+    status: polic_ruleset::eval::Status,
 }
 
 /// A row of the history.
@@ -176,11 +183,8 @@ impl Store {
             // Other recorders wait for the write lock rather than fail; WAL lets readers
             // read while one writes.
             connection
-                .busy_timeout(std::time::Duration::from_secs(60))
-                .and_then(|_| {
-                    connection
-                        .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;")
-                })
+                .busy_timeout(BUSY_TIMEOUT)
+                .and_then(|_| wal(&connection))
                 .map_err(|e| {
                     fail(
                         format!("cannot open: {e}"),
@@ -276,9 +280,10 @@ impl Store {
     /// Appends a snapshot (once: the same snapshot recorded again is found by digest).
     /// All of it is written in one transaction, or nothing is.
     pub fn record(&mut self, snapshot: &Snapshot, recorded: &str) -> Result<Recorded, StoreError> {
-        let snapshot_digest = snapshot.digest();
         let scope = scope_of(snapshot);
         let split = parts::split(snapshot);
+        let blobs = parts::blobs(&split);
+        let snapshot_digest = parts::digest(&blobs);
         self.in_write(|store| {
             if let Some(row) = store
                 .query("SELECT id FROM snapshots WHERE digest = $1", &[snapshot_digest.as_str().into()])?
@@ -294,14 +299,20 @@ impl Store {
                 .first()
                 .and_then(|r| r[0].int())
                 .unwrap_or(1);
-            let previous = store.previous(&scope, &snapshot.at, id)?;
-            let regressions = match previous {
-                Some(previous) => {
-                    let before = store.get(previous)?;
-                    Some(diff::diff(&before, snapshot, 0).counts.regressed as i64)
-                }
-                None => None,
-            };
+            let open: BTreeMap<String, String> = store
+                .query(
+                    "SELECT key, blob FROM parts WHERE scope = $1 AND until IS NULL",
+                    &[scope.as_str().into()],
+                )?
+                .into_iter()
+                .map(|r| {
+                    (
+                        r[0].text().unwrap_or_default().to_string(),
+                        r[1].text().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect();
+            let regressions = store.regressions(snapshot, &scope, id, &open, &split, &blobs)?;
             store.execute(
                 "INSERT INTO snapshots (id, digest, at, scope, policy, revision, rules, score, recorded, regressions)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -318,39 +329,35 @@ impl Store {
                     regressions.map_or(Val::Null, Val::Int),
                 ],
             )?;
-            let open: BTreeMap<String, String> = store
-                .query(
-                    "SELECT key, blob FROM parts WHERE scope = $1 AND until IS NULL",
-                    &[scope.as_str().into()],
-                )?
-                .into_iter()
-                .map(|r| {
-                    (
-                        r[0].text().unwrap_or_default().to_string(),
-                        r[1].text().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect();
-            let mut blobs = Vec::new();
+            let mut new_blobs = Vec::new();
             let mut opened = Vec::new();
             let mut closed = Vec::new();
             for (key, body) in &split {
-                let blob = digest(body.as_bytes());
+                let blob = &blobs[key.as_str()];
                 match open.get(key) {
-                    Some(current) if *current == blob => {}
+                    Some(current) if current == blob => {}
                     current => {
                         if current.is_some() {
                             closed.push(key.clone());
                         }
-                        blobs.push(vec![Val::Text(blob.clone()), Val::Text(body.clone())]);
+                        new_blobs.push(vec![Val::Text(blob.clone()), Val::Text(body.clone())]);
                         opened.push(vec![
                             Val::Text(scope.clone()),
                             Val::Text(key.clone()),
-                            Val::Text(blob),
+                            Val::Text(blob.clone()),
                             Val::Int(id),
                         ]);
                     }
                 }
+            }
+            // Recorded out of order: the snapshot judged next now follows this one.
+            if let Some(next) = store.next(&scope, &snapshot.at, id)? {
+                let after = store.get(next)?;
+                let regressed = diff::diff(snapshot, &after, 0).counts.regressed as i64;
+                store.execute(
+                    "UPDATE snapshots SET regressions = $1 WHERE id = $2",
+                    &[Val::Int(regressed), Val::Int(next)],
+                )?;
             }
             closed.extend(open.keys().filter(|k| !split.contains_key(*k)).cloned());
             for key in &closed {
@@ -362,7 +369,7 @@ impl Store {
             fault_point();
             store
                 .backend
-                .insert_many("blobs", &["digest", "body"], &blobs, true)
+                .insert_many("blobs", &["digest", "body"], &new_blobs, true)
                 .map_err(|e| store.fail(e))?;
             store
                 .backend
@@ -372,12 +379,107 @@ impl Store {
         })
     }
 
+    /// How many obligations regressed against the previous snapshot of the scope (`None`
+    /// for the first). When that is the latest recorded, whose parts are the open ones,
+    /// only the items whose parts changed are read; else the previous is read whole.
+    fn regressions(
+        &mut self,
+        snapshot: &Snapshot,
+        scope: &str,
+        id: i64,
+        open: &BTreeMap<String, String>,
+        split: &BTreeMap<String, String>,
+        blobs: &BTreeMap<&str, String>,
+    ) -> Result<Option<i64>, StoreError> {
+        let Some(previous) = self.previous(scope, &snapshot.at, id)? else {
+            return Ok(None);
+        };
+        let latest = self
+            .query(
+                "SELECT MAX(id) FROM snapshots WHERE scope = $1",
+                &[scope.into()],
+            )?
+            .first()
+            .and_then(|r| r[0].int());
+        if latest != Some(previous) {
+            let before = self.get(previous)?;
+            return Ok(Some(
+                diff::diff(&before, snapshot, 0).counts.regressed as i64,
+            ));
+        }
+        let changed: Vec<(&String, &String)> = split
+            .keys()
+            .filter(|key| parts::is_item(key))
+            .filter_map(|key| {
+                let old = open.get(key)?;
+                (*old != blobs[key.as_str()]).then_some((key, old))
+            })
+            .collect();
+        let old_bodies = self.bodies(changed.iter().map(|(_, blob)| blob.as_str()))?;
+        let mut regressed = 0;
+        for (key, old_blob) in changed {
+            let status = |body: &str| {
+                serde_json::from_str::<StatusOnly>(body)
+                    .map(|s| diff::rank(s.status))
+                    .map_err(|e| format!("stored part is corrupt: {e}"))
+            };
+            let old = old_bodies
+                .get(old_blob.as_str())
+                .ok_or_else(|| self.fail(format!("blob {old_blob} is missing")))?;
+            if status(&split[key]).map_err(|e| self.fail(e))?
+                > status(old).map_err(|e| self.fail(e))?
+            {
+                regressed += 1;
+            }
+        }
+        Ok(Some(regressed))
+    }
+
+    /// The bodies of blobs, by digest, read in batches.
+    fn bodies<'a>(
+        &mut self,
+        digests: impl Iterator<Item = &'a str>,
+    ) -> Result<BTreeMap<String, String>, StoreError> {
+        let digests: Vec<&str> = digests
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut out = BTreeMap::new();
+        for batch in digests.chunks(500) {
+            let placeholders: Vec<String> = (1..=batch.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT digest, body FROM blobs WHERE digest IN ({})",
+                placeholders.join(", ")
+            );
+            let params: Vec<Val> = batch.iter().map(|d| (*d).into()).collect();
+            for row in self.query(&sql, &params)? {
+                out.insert(
+                    row[0].text().unwrap_or_default().to_string(),
+                    row[1].text().unwrap_or_default().to_string(),
+                );
+            }
+        }
+        Ok(out)
+    }
+
     /// The latest snapshot of `scope` judged before `at` (or on it, recorded before `id`).
     fn previous(&mut self, scope: &str, at: &str, id: i64) -> Result<Option<i64>, StoreError> {
         Ok(self
             .query(
                 "SELECT id FROM snapshots WHERE scope = $1 AND (at < $2 OR (at = $2 AND id < $3))
                  ORDER BY at DESC, id DESC LIMIT 1",
+                &[scope.into(), at.into(), Val::Int(id)],
+            )?
+            .first()
+            .and_then(|r| r[0].int()))
+    }
+
+    /// The earliest snapshot of `scope` judged after `at` (other than `id`).
+    fn next(&mut self, scope: &str, at: &str, id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .query(
+                "SELECT id FROM snapshots WHERE scope = $1 AND at > $2 AND id <> $3
+                 ORDER BY at, id LIMIT 1",
                 &[scope.into(), at.into(), Val::Int(id)],
             )?
             .first()
@@ -405,39 +507,107 @@ impl Store {
                 )
             })
             .collect();
-        parts::join(&found, true).map_err(|e| self.fail(format!("snapshot #{id}: {e}")))
+        parts::join(&found, parts::Items::All)
+            .map_err(|e| self.fail(format!("snapshot #{id}: {e}")))
     }
 
-    /// Every snapshot of `scope` without its items (scores, counts, coverage), oldest
-    /// judged first: each stored part read once, however many snapshots share it.
-    pub fn summaries(&mut self, scope: &str) -> Result<Vec<(i64, Snapshot)>, StoreError> {
-        let entries = self.list(Some(scope))?;
-        let not_items = format!("{}%", parts::ITEM_PREFIX);
-        let intervals = self.query(
-            "SELECT p.key, p.since, p.until, b.body FROM parts p JOIN blobs b ON b.digest = p.blob
-             WHERE p.scope = $1 AND p.key NOT LIKE $2",
-            &[scope.into(), not_items.as_str().into()],
+    /// Two snapshots read for their diff: whole but for the items both share unchanged,
+    /// which a diff would pass over (so reading costs what changed, not the portfolio).
+    pub fn pair(&mut self, a: i64, b: i64) -> Result<(Snapshot, Snapshot), StoreError> {
+        let scope = |store: &mut Store, id: i64| -> Result<String, StoreError> {
+            store
+                .query("SELECT scope FROM snapshots WHERE id = $1", &[Val::Int(id)])?
+                .first()
+                .and_then(|r| r[0].text().map(str::to_string))
+                .ok_or_else(|| store.fail(format!("no snapshot #{id}")))
+        };
+        let (scope_a, scope_b) = (scope(self, a)?, scope(self, b)?);
+        if scope_a != scope_b {
+            return Ok((self.get(a)?, self.get(b)?));
+        }
+        let rows = self.query(
+            "SELECT key, blob, since, until FROM parts
+             WHERE scope = $1 AND since <= $2 AND (until IS NULL OR until > $3)",
+            &[
+                scope_a.as_str().into(),
+                Val::Int(a.max(b)),
+                Val::Int(a.min(b)),
+            ],
         )?;
-        let mut out = Vec::with_capacity(entries.len());
-        for entry in &entries {
-            let valid: BTreeMap<String, String> = intervals
-                .iter()
+        let valid_at = |id: i64| -> BTreeMap<String, String> {
+            rows.iter()
                 .filter(|r| {
-                    r[1].int().is_some_and(|since| since <= entry.id)
-                        && r[2].int().is_none_or(|until| until > entry.id)
+                    r[2].int().is_some_and(|since| since <= id)
+                        && r[3].int().is_none_or(|until| until > id)
                 })
                 .map(|r| {
                     (
                         r[0].text().unwrap_or_default().to_string(),
-                        r[3].text().unwrap_or_default().to_string(),
+                        r[1].text().unwrap_or_default().to_string(),
                     )
                 })
-                .collect();
-            let summary = parts::join(&valid, false)
-                .map_err(|e| self.fail(format!("snapshot #{}: {e}", entry.id)))?;
-            out.push((entry.id, summary));
+                .collect()
+        };
+        let (mut at_a, mut at_b) = (valid_at(a), valid_at(b));
+        let shared: Vec<String> = at_a
+            .iter()
+            .filter(|(key, blob)| parts::is_item(key) && at_b.get(*key) == Some(blob))
+            .map(|(key, _)| key.clone())
+            .collect();
+        for key in &shared {
+            at_a.remove(key);
+            at_b.remove(key);
         }
-        Ok(out)
+        let bodies = self.bodies(at_a.values().chain(at_b.values()).map(String::as_str))?;
+        let read = |id: i64, blobs: BTreeMap<String, String>| -> Result<Snapshot, StoreError> {
+            let mut found = BTreeMap::new();
+            for (key, blob) in blobs {
+                let body = bodies
+                    .get(&blob)
+                    .ok_or_else(|| self.fail(format!("snapshot #{id}: blob {blob} is missing")))?;
+                found.insert(key, body.clone());
+            }
+            parts::join(&found, parts::Items::Changed)
+                .map_err(|e| self.fail(format!("snapshot #{id}: {e}")))
+        };
+        Ok((read(a, at_a)?, read(b, at_b)?))
+    }
+
+    /// Scores and counts of every snapshot of `scope` over time. Each stored part is read
+    /// and parsed once, however many snapshots share it; items are not read.
+    pub fn trend(&mut self, scope: &str) -> Result<Trend, StoreError> {
+        let entries = self.list(Some(scope))?;
+        let not_items = format!("{}%", parts::ITEM_PREFIX);
+        let rows = self.query(
+            "SELECT p.key, p.since, p.until, b.body FROM parts p JOIN blobs b ON b.digest = p.blob
+             WHERE p.scope = $1 AND p.key NOT LIKE $2",
+            &[scope.into(), not_items.as_str().into()],
+        )?;
+        // Per key, its intervals of validity in order: disjoint, so the one holding a
+        // snapshot is found by binary search.
+        let mut by_key: BTreeMap<String, Vec<(i64, Option<i64>, Piece)>> = BTreeMap::new();
+        for row in rows {
+            let key = row[0].text().unwrap_or_default().to_string();
+            let piece =
+                Piece::parse(&key, row[3].text().unwrap_or_default()).map_err(|e| self.fail(e))?;
+            by_key
+                .entry(key)
+                .or_default()
+                .push((row[1].int().unwrap_or(0), row[2].int(), piece));
+        }
+        for intervals in by_key.values_mut() {
+            intervals.sort_by_key(|(since, _, _)| *since);
+        }
+        let mut points = Vec::with_capacity(entries.len());
+        for entry in &entries {
+            let valid = by_key.values().filter_map(|intervals| {
+                let after = intervals.partition_point(|(since, _, _)| *since <= entry.id);
+                let (_, until, piece) = intervals.get(after.checked_sub(1)?)?;
+                until.is_none_or(|until| until > entry.id).then_some(piece)
+            });
+            points.push(Point::of(entry.id, valid).map_err(|e| self.fail(e))?);
+        }
+        Ok(Trend::new(points))
     }
 
     /// Every snapshot, oldest judged first (`scope` narrows to one).
@@ -508,6 +678,29 @@ impl Store {
 fn fault_point() {
     if std::env::var_os("POLIC_FAULT").is_some_and(|v| v == "record") {
         std::process::abort();
+    }
+}
+
+/// How long a writer waits for another to finish.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Puts a SQLite store in WAL mode. Switching needs the database to itself, and SQLite
+/// does not wait for that (another process opening the new store at the same moment
+/// gets "database is locked" at once): retried until the busy timeout.
+fn wal(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match connection.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;") {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && started.elapsed() < BUSY_TIMEOUT =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            result => return result,
+        }
     }
 }
 
