@@ -45,25 +45,21 @@ fn polic(dir: &Path, args: &[&str]) -> Output {
         .expect("polic runs")
 }
 
-/// The fixture `side` (before or after) evaluated as a snapshot, as its JSON.
-fn evaluated(side: &str) -> String {
+/// `polic eval` of the fixture `side` (before or after) at its date, with `extra` flags.
+fn eval_side(side: &str, extra: &[&str]) -> Output {
     let at = match side {
         "before" => "2026-06-01",
         _ => "2026-06-20",
     };
-    let output = polic(
-        &fixtures(),
-        &[
-            "eval",
-            side,
-            "--evidence",
-            &format!("{side}/evidence.jsonl"),
-            "--at",
-            at,
-            "--format",
-            "json",
-        ],
-    );
+    let evidence = format!("{side}/evidence.jsonl");
+    let mut args = vec!["eval", side, "--evidence", &evidence, "--at", at];
+    args.extend(extra);
+    polic(&fixtures(), &args)
+}
+
+/// The fixture `side` evaluated as a snapshot, as its JSON.
+fn evaluated(side: &str) -> String {
+    let output = eval_side(side, &["--format", "json"]);
     assert!(
         matches!(output.status.code(), Some(0 | 1)),
         "{}",
@@ -79,6 +75,14 @@ fn snapshot_files(dir: &Path) -> (PathBuf, PathBuf) {
     std::fs::write(&before, evaluated("before")).expect("write snapshot");
     std::fs::write(&after, evaluated("after")).expect("write snapshot");
     (before, after)
+}
+
+/// `polic diff BEFORE AFTER --format json` of two snapshot files.
+fn json_diff(dir: &Path, before: &Path, after: &Path) -> Output {
+    polic(
+        dir,
+        &["diff", path(before), path(after), "--format", "json"],
+    )
 }
 
 fn path(p: &Path) -> &str {
@@ -414,14 +418,8 @@ fn the_diff_in_sarif_is_valid_sarif_with_a_result_per_regression() {
         .map(|e| format!("{e} at {}", e.instance_path))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    let diff: serde_json::Value = serde_json::from_slice(
-        &polic(
-            &dir,
-            &["diff", path(&before), path(&after), "--format", "json"],
-        )
-        .stdout,
-    )
-    .expect("the diff is JSON");
+    let diff: serde_json::Value =
+        serde_json::from_slice(&json_diff(&dir, &before, &after).stdout).expect("the diff is JSON");
     assert_eq!(
         log["runs"][0]["results"].as_array().map(Vec::len),
         diff["counts"]["regressed"].as_u64().map(|n| n as usize),
@@ -446,10 +444,7 @@ fn the_store_gives_the_diff_the_files_give(kind: Kind) {
         "recorded snapshot #1 (2026-06-01) in STORE\n"
     );
     assert_eq!(store.record(&after).status.code(), Some(0));
-    let from_files = polic(
-        &store.dir,
-        &["diff", path(&before), path(&after), "--format", "json"],
-    );
+    let from_files = json_diff(&store.dir, &before, &after);
     for selectors in [
         ["#1", "#2"],
         ["previous", "latest"],
@@ -616,10 +611,7 @@ fn two_recorders_at_once_both_land(kind: Kind) {
     assert_eq!(store.count("SELECT COUNT(*) FROM snapshots"), 2);
     // Whichever landed first (and so has the lower id), both read back whole.
     let diff = store.polic(&["diff", "2026-06-01", "2026-06-20", "--format", "json"]);
-    let from_files = polic(
-        &store.dir,
-        &["diff", path(&before), path(&after), "--format", "json"],
-    );
+    let from_files = json_diff(&store.dir, &before, &after);
     assert_eq!(text(&diff.stdout), text(&from_files.stdout));
 }
 
@@ -687,30 +679,14 @@ fn a_store_of_an_older_schema_is_migrated(kind: Kind) {
         "counted once the column is back"
     );
     let diff = store.polic(&["diff", "#1", "#2", "--format", "json"]);
-    let from_files = polic(
-        &store.dir,
-        &["diff", path(&before), path(&after), "--format", "json"],
-    );
+    let from_files = json_diff(&store.dir, &before, &after);
     assert_eq!(text(&diff.stdout), text(&from_files.stdout));
 }
 
 fn eval_records_and_diff_against_previous_gates(kind: Kind) {
     let store = TestStore::new(kind, "eval-record");
-    for (side, at) in [("before", "2026-06-01"), ("after", "2026-06-20")] {
-        let output = polic(
-            &fixtures(),
-            &[
-                "eval",
-                side,
-                "--evidence",
-                &format!("{side}/evidence.jsonl"),
-                "--at",
-                at,
-                "--record",
-                "--store",
-                &store.spec,
-            ],
-        );
+    for side in ["before", "after"] {
+        let output = eval_side(side, &["--record", "--store", &store.spec]);
         assert!(
             store.shown(&output.stderr).contains("recorded snapshot #"),
             "{}",

@@ -1,5 +1,5 @@
 //! A snapshot cut into parts for the store: the header, each list that changes on its own
-//! (coverage, waivers, gate, ...), each app without its items, and each item. Unchanged
+//! (coverage, waivers, gate, ...), each app without its items, each app's list of items, and each item. Unchanged
 //! parts are stored once however many snapshots share them.
 
 use std::collections::BTreeMap;
@@ -23,6 +23,11 @@ fn app_key(app: &str) -> String {
     format!("app{SEPARATOR}{app}")
 }
 
+/// The part naming an app's items (control, obligation) in order.
+fn order_key(app: &str) -> String {
+    format!("order{SEPARATOR}{app}")
+}
+
 fn list_key(list: &str) -> String {
     format!("list{SEPARATOR}{list}")
 }
@@ -44,7 +49,8 @@ struct Header {
     apps: Vec<String>,
 }
 
-/// An app without its items; `items` names them (control, obligation) in order.
+/// An app without its items, which its order part names. Kept apart so that a changed
+/// status rewrites the app's totals, not the list of its obligations.
 #[derive(Serialize, Deserialize)]
 struct AppPart {
     name: String,
@@ -53,7 +59,6 @@ struct AppPart {
     owner: Option<String>,
     criticality: Option<String>,
     totals: Totals,
-    items: Vec<(String, String)>,
     code: Vec<Code>,
     uncovered: Vec<String>,
     source: String,
@@ -64,7 +69,7 @@ fn json(value: &impl Serialize) -> String {
 }
 
 /// The parts of a snapshot, each as compact JSON, by key: the header, each top-level list,
-/// each app without its items, and each item. The work queue is left out: it is derived
+/// each app without its items, each app's order of items, and each item. The work queue is left out: it is derived
 /// from the items on the way back.
 pub fn split(snapshot: &Snapshot) -> BTreeMap<String, String> {
     let mut parts = BTreeMap::new();
@@ -104,16 +109,17 @@ pub fn split(snapshot: &Snapshot) -> BTreeMap<String, String> {
             owner: app.owner.clone(),
             criticality: app.criticality.clone(),
             totals: app.totals.clone(),
-            items: app
-                .items
-                .iter()
-                .map(|i| (i.control.clone(), i.obligation.clone()))
-                .collect(),
             code: app.code.clone(),
             uncovered: app.uncovered.clone(),
             source: app.source.clone(),
         };
         parts.insert(app_key(&app.name), json(&part));
+        let order: Vec<(&str, &str)> = app
+            .items
+            .iter()
+            .map(|i| (i.control.as_str(), i.obligation.as_str()))
+            .collect();
+        parts.insert(order_key(&app.name), json(&order));
     }
     parts
 }
@@ -156,8 +162,8 @@ pub fn join(parts: &BTreeMap<String, String>, items: Items) -> Result<Snapshot, 
     let mut apps = Vec::with_capacity(header.apps.len());
     for name in &header.apps {
         let app: AppPart = parse(parts, &app_key(name))?;
-        let items = app
-            .items
+        let order: Vec<(String, String)> = parse(parts, &order_key(name))?;
+        let items = order
             .iter()
             .map(|(control, obligation)| item_key(name, control, obligation))
             .filter(|key| items == Items::All || parts.contains_key(key))

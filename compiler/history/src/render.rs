@@ -6,7 +6,7 @@ use std::fmt::Write;
 use polic_report::sarif::{self, Level, Location, Region, Rule};
 use polic_report::split_source;
 
-use crate::diff::{Change, Diff, Kind, Score, WaiverChange};
+use crate::diff::{Change, Counts, Diff, Kind, Score, WaiverChange};
 
 fn status(s: Option<polic_ruleset::eval::Status>) -> &'static str {
     s.map_or("-", |s| s.as_str())
@@ -86,17 +86,19 @@ pub fn table(diff: &Diff) -> String {
     );
     let _ = writeln!(out, "portfolio score {}", score(&diff.portfolio));
     let c = &diff.counts;
+    let [
+        regressed,
+        improved,
+        changed,
+        new,
+        removed,
+        opened,
+        closed,
+        overdue,
+    ] = counts(c);
     let _ = writeln!(
         out,
-        "{} regressed, {} improved, {} changed, {} new, {} removed; findings {} opened, {} closed, {} now overdue",
-        c.regressed,
-        c.improved,
-        c.changed,
-        c.new,
-        c.removed,
-        c.findings_opened,
-        c.findings_closed,
-        c.findings_now_overdue
+        "{regressed} regressed, {improved} improved, {changed} changed, {new} new, {removed} removed; findings {opened} opened, {closed} closed, {overdue} now overdue"
     );
     for unit in diff.units.iter().filter(|u| u.score.delta != Some(0.0)) {
         let _ = writeln!(out, "unit {} score {}", unit.unit, score(&unit.score));
@@ -120,16 +122,7 @@ pub fn table(diff: &Diff) -> String {
             );
         }
     }
-    let w = &diff.waivers;
-    for (label, list) in [
-        ("new waivers", &w.new),
-        ("removed waivers", &w.removed),
-        ("waivers expired", &w.expired),
-        (
-            &*format!("waivers expiring within {} days", w.expiring_within_days),
-            &w.expiring,
-        ),
-    ] {
+    for (label, list) in waiver_sections(diff) {
         if !list.is_empty() {
             let _ = writeln!(out, "\n{label}:");
             for change in list {
@@ -139,6 +132,34 @@ pub fn table(diff: &Diff) -> String {
     }
     let _ = writeln!(out, "\nscore: {}", diff.score_formula);
     out
+}
+
+/// The counts in the order both summaries show them.
+fn counts(c: &Counts) -> [usize; 8] {
+    [
+        c.regressed,
+        c.improved,
+        c.changed,
+        c.new,
+        c.removed,
+        c.findings_opened,
+        c.findings_closed,
+        c.findings_now_overdue,
+    ]
+}
+
+/// The waiver lists of a diff, each with its heading.
+fn waiver_sections(diff: &Diff) -> [(String, &Vec<WaiverChange>); 4] {
+    let w = &diff.waivers;
+    [
+        ("new waivers".to_string(), &w.new),
+        ("removed waivers".to_string(), &w.removed),
+        ("waivers expired".to_string(), &w.expired),
+        (
+            format!("waivers expiring within {} days", w.expiring_within_days),
+            &w.expiring,
+        ),
+    ]
 }
 
 pub fn json(diff: &Diff) -> String {
@@ -168,15 +189,8 @@ pub fn markdown(diff: &Diff) -> String {
     let _ = writeln!(out, "Portfolio score {}.\n", score(&diff.portfolio));
     let _ = writeln!(
         out,
-        "| regressed | improved | changed | new | removed | findings opened | closed | now overdue |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-        c.regressed,
-        c.improved,
-        c.changed,
-        c.new,
-        c.removed,
-        c.findings_opened,
-        c.findings_closed,
-        c.findings_now_overdue
+        "| regressed | improved | changed | new | removed | findings opened | closed | now overdue |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n| {} |\n",
+        counts(c).map(|n| n.to_string()).join(" | ")
     );
     if !diff.apps.is_empty() {
         out.push_str("| app | obligation | change | status | clauses |\n|---|---|---|---|---|\n");
@@ -209,17 +223,9 @@ pub fn markdown(diff: &Diff) -> String {
         }
         out.push('\n');
     }
-    let w = &diff.waivers;
-    for (label, list) in [
-        ("New waivers", &w.new),
-        ("Removed waivers", &w.removed),
-        ("Waivers expired", &w.expired),
-        (
-            &*format!("Waivers expiring within {} days", w.expiring_within_days),
-            &w.expiring,
-        ),
-    ] {
+    for (label, list) in waiver_sections(diff) {
         if !list.is_empty() {
+            let label = label[..1].to_uppercase() + &label[1..];
             let _ = writeln!(out, "**{label}**\n");
             for change in list {
                 let _ = writeln!(out, "- {}", md(&waiver_line(change)));

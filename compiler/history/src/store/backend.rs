@@ -91,12 +91,16 @@ pub trait Backend {
 
 pub struct Sqlite(pub rusqlite::Connection);
 
-fn to_sql(v: &Val) -> rusqlite::types::Value {
-    match v {
-        Val::Null => rusqlite::types::Value::Null,
-        Val::Int(i) => rusqlite::types::Value::Integer(*i),
-        Val::Real(r) => rusqlite::types::Value::Real(*r),
-        Val::Text(t) => rusqlite::types::Value::Text(t.clone()),
+/// Bound by reference: recording binds hundreds of thousands of part bodies.
+impl rusqlite::ToSql for Val {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        use rusqlite::types::{ToSqlOutput, ValueRef};
+        Ok(ToSqlOutput::Borrowed(match self {
+            Val::Null => ValueRef::Null,
+            Val::Int(i) => ValueRef::Integer(*i),
+            Val::Real(r) => ValueRef::Real(*r),
+            Val::Text(t) => ValueRef::Text(t.as_bytes()),
+        }))
     }
 }
 
@@ -114,7 +118,6 @@ impl Backend for Sqlite {
     }
 
     fn execute(&mut self, sql: &str, params: &[Val]) -> Result<u64, String> {
-        let params: Vec<rusqlite::types::Value> = params.iter().map(to_sql).collect();
         self.0
             .prepare_cached(sql)
             .and_then(|mut s| s.execute(rusqlite::params_from_iter(params)))
@@ -123,7 +126,6 @@ impl Backend for Sqlite {
     }
 
     fn query(&mut self, sql: &str, params: &[Val]) -> Result<Rows, String> {
-        let params: Vec<rusqlite::types::Value> = params.iter().map(to_sql).collect();
         let mut statement = self.0.prepare_cached(sql).map_err(|e| e.to_string())?;
         let width = statement.column_count();
         let rows = statement
@@ -166,8 +168,11 @@ impl Backend for Sqlite {
             columns.join(", "),
             placeholders.join(", ")
         );
+        let mut statement = self.0.prepare_cached(&sql).map_err(|e| e.to_string())?;
         for row in rows {
-            self.execute(&sql, row)?;
+            statement
+                .execute(rusqlite::params_from_iter(row))
+                .map_err(|e| e.to_string())?;
         }
         Ok(())
     }

@@ -525,11 +525,20 @@ impl Store {
         if scope_a != scope_b {
             return Ok((self.get(a)?, self.get(b)?));
         }
+        // Items valid at exactly one of the two (changed, new or gone), and every other
+        // part in between: an item both share is never read, nor sent by the server.
+        let not_item = format!("{}%", parts::ITEM_PREFIX);
         let rows = self.query(
             "SELECT key, blob, since, until FROM parts
-             WHERE scope = $1 AND since <= $2 AND (until IS NULL OR until > $3)",
+             WHERE scope = $1 AND (
+               (since <= $2 AND (until IS NULL OR until > $2))
+                 <> (since <= $3 AND (until IS NULL OR until > $3))
+               OR (key NOT LIKE $4 AND since <= $5 AND (until IS NULL OR until > $6)))",
             &[
                 scope_a.as_str().into(),
+                Val::Int(a),
+                Val::Int(b),
+                not_item.as_str().into(),
                 Val::Int(a.max(b)),
                 Val::Int(a.min(b)),
             ],
