@@ -1,6 +1,7 @@
 //! The history store from the command line: `eval --record`, `polic record`, `polic
 //! history` (list, `--at`, `trend`) and the snapshot side of `polic diff`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -213,10 +214,26 @@ fn list(store: &mut Store, args: &HistoryArgs) -> Result<String, u8> {
         }
         HistoryFormat::Table => {
             if entries.is_empty() {
-                return Ok(format!(
+                let mut out = format!(
                     "no snapshots of scope `{}` recorded yet (`polic eval --record` records one)\n",
                     args.scope
-                ));
+                );
+                // Snapshots of evaluations narrowed with `--app` are kept per scope.
+                let mut others: BTreeMap<String, usize> = BTreeMap::new();
+                for entry in store.list(None).map_err(|e| report(&e))? {
+                    *others.entry(entry.scope).or_default() += 1;
+                }
+                if !others.is_empty() {
+                    let listed: Vec<String> = others
+                        .iter()
+                        .map(|(scope, n)| format!("`{scope}` ({n})"))
+                        .collect();
+                    out.push_str(&format!(
+                        "  help: the store has snapshots of other scopes: {}; name one with `--scope`\n",
+                        listed.join(", ")
+                    ));
+                }
+                return Ok(out);
             }
             let mut out = format!(
                 "{:>5}  {:<10}  {:<12}  {:>6}  {}\n",

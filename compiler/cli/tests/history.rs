@@ -234,6 +234,7 @@ on_both_stores!(
     the_posture_at_a_date_is_the_latest_snapshot_judged_by_then,
     a_snapshot_recorded_twice_is_kept_once,
     regressions_count_against_the_snapshot_judged_before,
+    snapshots_of_a_narrowed_evaluation_are_kept_in_their_scope,
     an_unchanged_posture_costs_one_part,
     two_recorders_at_once_both_land,
     a_recorder_killed_mid_write_leaves_the_store_as_it_was,
@@ -546,6 +547,26 @@ fn regressions_count_against_the_snapshot_judged_before(kind: Kind) {
     );
     let listed = store.polic(&["history", "--format", "csv"]);
     insta::assert_snapshot!("history-list-out-of-order", text(&listed.stdout));
+}
+
+fn snapshots_of_a_narrowed_evaluation_are_kept_in_their_scope(kind: Kind) {
+    let store = TestStore::new(kind, "scopes");
+    for side in ["before", "after"] {
+        eval_side(side, &["--app", "shop", "--record", "--store", &store.spec]);
+    }
+    let whole = store.polic(&["history"]);
+    insta::assert_snapshot!("history-other-scopes", text(&whole.stdout));
+    let shop = store.polic(&["history", "--scope", "shop", "--format", "csv"]);
+    assert_eq!(
+        text(&shop.stdout).lines().count(),
+        3,
+        "{}",
+        text(&shop.stderr)
+    );
+    let diff = store.polic(&["diff", "--against", "previous", "--scope", "shop"]);
+    assert_eq!(diff.status.code(), Some(0), "{}", text(&diff.stderr));
+    assert!(text(&diff.stdout).contains("shop: score 28.6 → 87.5"));
+    assert!(!text(&diff.stdout).contains("ledger"));
 }
 
 fn a_snapshot_recorded_twice_is_kept_once(kind: Kind) {
