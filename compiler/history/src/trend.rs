@@ -34,26 +34,17 @@ pub struct Trend {
     pub points: Vec<Point>,
 }
 
-const COUNTS: &[&str] = &[
-    "met",
-    "provided",
-    "waived",
-    "waiver_expired",
-    "overdue",
-    "stale",
-    "unmet",
-];
+/// The status columns, as the table and CSV name them.
+fn columns() -> Vec<String> {
+    Totals::default()
+        .by_status()
+        .iter()
+        .map(|(status, _)| status.as_str().replace('-', "_"))
+        .collect()
+}
 
 fn counts(t: &Totals) -> [usize; 7] {
-    [
-        t.met,
-        t.provided,
-        t.waived,
-        t.waiver_expired,
-        t.overdue,
-        t.stale,
-        t.unmet,
-    ]
+    t.by_status().map(|(_, n)| n)
 }
 
 impl Point {
@@ -138,7 +129,7 @@ impl Trend {
             "at",
             "#",
             "score",
-            COUNTS.join(" ")
+            columns().join(" ")
         );
         for p in &self.points {
             let c = counts(&p.portfolio);
@@ -150,7 +141,7 @@ impl Trend {
                 p.portfolio.score,
                 // Each count under its column's name.
                 c.iter()
-                    .zip(COUNTS)
+                    .zip(columns())
                     .map(|(n, name)| format!("{n:>width$}", width = name.len()))
                     .collect::<Vec<_>>()
                     .join(" ")
@@ -199,7 +190,7 @@ impl Trend {
     pub fn csv(&self) -> String {
         let mut out = format!(
             "at,id,kind,name,score,{},needed_by,met_by\n",
-            COUNTS.join(",")
+            columns().join(",")
         );
         let totals_row = |out: &mut String, p: &Point, kind: &str, name: &str, t: &Totals| {
             let c = counts(t);
@@ -228,7 +219,7 @@ impl Trend {
                     p.at,
                     p.id,
                     csv_field(name),
-                    ",".repeat(COUNTS.len() - 1),
+                    ",".repeat(columns().len() - 1),
                     s.needed_by,
                     s.met_by
                 );

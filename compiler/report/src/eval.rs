@@ -16,16 +16,15 @@ use crate::sarif::{self, Level, Location, Region, Rule};
 use crate::split_source;
 
 fn totals_line(t: &Totals) -> String {
+    let counts: Vec<String> = t
+        .by_status()
+        .iter()
+        .map(|(status, n)| format!("{n} {}", status.as_str()))
+        .collect();
     format!(
-        "{} obligations: {} met, {} provided, {} waived, {} waiver-expired, {} overdue, {} stale, {} unmet; score {:.1}",
+        "{} obligations: {}; score {:.1}",
         t.obligations,
-        t.met,
-        t.provided,
-        t.waived,
-        t.waiver_expired,
-        t.overdue,
-        t.stale,
-        t.unmet,
+        counts.join(", "),
         t.score
     )
 }

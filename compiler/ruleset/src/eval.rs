@@ -126,6 +126,21 @@ pub struct Totals {
     pub score: f64,
 }
 
+impl Totals {
+    /// The count of each status, in the order every output lists them.
+    pub fn by_status(&self) -> [(Status, usize); 7] {
+        [
+            (Status::Met, self.met),
+            (Status::Provided, self.provided),
+            (Status::Waived, self.waived),
+            (Status::WaiverExpired, self.waiver_expired),
+            (Status::Overdue, self.overdue),
+            (Status::Stale, self.stale),
+            (Status::Unmet, self.unmet),
+        ]
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AppReport<'a> {
     pub app: &'a App,
