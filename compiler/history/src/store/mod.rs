@@ -599,6 +599,10 @@ impl Store {
             let key = row[0].text().unwrap_or_default().to_string();
             let piece =
                 Piece::parse(&key, row[3].text().unwrap_or_default()).map_err(|e| self.fail(e))?;
+            // Parts a trend does not read are not looked up for every snapshot.
+            if matches!(piece, Piece::Other) {
+                continue;
+            }
             by_key
                 .entry(key)
                 .or_default()
