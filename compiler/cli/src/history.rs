@@ -101,8 +101,8 @@ pub fn record(snapshot: &Snapshot, store: &StoreArgs, dir: &Path) -> Result<(), 
 
 /// Reads a snapshot file, saying why it is not one.
 pub fn read_snapshot(path: &Path) -> Result<Snapshot, u8> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!("error: cannot read {}: {e}", path.display());
+    let text = read_text(path).map_err(|reason| {
+        eprintln!("error: cannot read {}: {reason}", path.display());
         exit::USAGE
     })?;
     Snapshot::from_json(&text).map_err(|reason| {
@@ -116,13 +116,21 @@ pub fn read_snapshot(path: &Path) -> Result<Snapshot, u8> {
     })
 }
 
+/// A snapshot file's text, read as evidence is: a regular file only (a FIFO never
+/// blocks), within the evidence size cap.
+fn read_text(path: &Path) -> Result<String, String> {
+    let bytes = polic_project::read::read_bytes(path, crate::inputs::MAX_EVIDENCE_BYTES)
+        .map_err(|error| error.reason())?;
+    String::from_utf8(bytes).map_err(|_| "it is not valid UTF-8".to_string())
+}
+
 /// Whether a file holds a snapshot (rather than a rule set): by its `format` field.
 pub fn is_snapshot(path: &Path) -> bool {
     #[derive(serde::Deserialize)]
     struct Header {
         format: Option<String>,
     }
-    std::fs::read_to_string(path)
+    read_text(path)
         .ok()
         .and_then(|text| serde_json::from_str::<Header>(&text).ok())
         .and_then(|h| h.format)

@@ -124,7 +124,7 @@ impl EvidenceArgs {
 
 /// The largest evidence file read: a year of a large organisation's records fits, a
 /// runaway file or a device does not exhaust the runner's memory.
-const MAX_EVIDENCE_BYTES: u64 = 1024 * 1024 * 1024;
+pub const MAX_EVIDENCE_BYTES: u64 = 1024 * 1024 * 1024;
 
 type Read = (
     EvidenceSet,

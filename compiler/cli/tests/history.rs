@@ -392,6 +392,19 @@ fn files_that_are_not_snapshots_are_refused_with_help() {
         !dir.join("unused.sqlite").exists(),
         "nothing opened for a bad snapshot"
     );
+    // Not a regular file: refused at once, never waited on.
+    let fifo = dir.join("fifo.json");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let output = polic(&dir, &["record", path(&fifo), "--store", "unused.sqlite"]);
+    assert_eq!(output.status.code(), Some(2));
+    insta::assert_snapshot!(
+        "record-fifo",
+        text(&output.stderr).replace(path(&dir), "DIR")
+    );
     let output = polic(&dir, &["record", path(&dir.join("missing.json"))]);
     assert_eq!(output.status.code(), Some(2));
     insta::assert_snapshot!(
