@@ -115,6 +115,341 @@ fn stdlib_modules_are_read_only_when_imported_and_never_parsed() {
     );
 }
 
+/// A workspace whose files refer to each other: clauses of a standard in one file, controls
+/// and archetypes in another, apps, waivers and maps in others. The item-level tests edit
+/// one item and read which queries salsa executed.
+const STANDARD: &str = r#"
+standard acme "Acme" {
+  clause #a-1 "One"
+  clause #a-2 "Two"
+  clause #a-3 "Three"
+  clause #a-4 "Four"
+}
+profile everything "Everything" { include acme }
+policy baseline "Baseline" { adopt everything }
+"#;
+
+const CONTROLS: &str = r#"
+facts {
+  exposure: internal | internet = internal
+  tier: low | high = low
+}
+archetype service "Any service" { }
+archetype web "Web service" extends service { exposure = internet }
+archetype portal "Portal" extends web { }
+archetype batch "Batch job" extends service { }
+control tls "Encrypt in transit" {
+  satisfies acme#a-1
+  applies-to service when exposure == internet
+  obligation tls-only "Serve only TLS" { verify scan "testssl" }
+}
+control logs "Keep logs" {
+  satisfies acme#a-2
+  applies-to service when tier == low
+  obligation keep "Keep them" { verify test "logs" }
+}
+"#;
+
+const APPS_AND_WAIVERS: [(&str, &str); 3] = [
+    (
+        "apps.polic",
+        r#"
+app shop "Shop" { archetype portal }
+app cron "Cron" { archetype batch }
+"#,
+    ),
+    (
+        "waivers.polic",
+        r#"
+waiver late-tls for shop on tls {
+  reason "The load balancer migrates next quarter"
+  requested-by "team-shop"
+  approved-by "ciso"
+  expires 2027-01-01
+}
+"#,
+    ),
+    ("maps.polic", "map acme#a-3 = acme#a-1\n"),
+];
+
+struct Session {
+    db: Database,
+    log: polic_sema::db::ExecutionLog,
+    workspace: polic_sema::Workspace,
+    files: Vec<File>,
+}
+
+impl Session {
+    fn new() -> Session {
+        let (db, log) = Database::with_execution_log();
+        let mut files: Vec<(String, String)> = vec![
+            ("standard.polic".into(), STANDARD.into()),
+            ("controls.polic".into(), CONTROLS.into()),
+        ];
+        files.extend(
+            APPS_AND_WAIVERS
+                .iter()
+                .map(|(path, text)| (path.to_string(), text.to_string())),
+        );
+        let workspace = db.workspace(files, polic_tests::TODAY);
+        let files = workspace.files(&db).clone();
+        let session = Session {
+            db,
+            log,
+            workspace,
+            files,
+        };
+        let codes = session.codes();
+        assert_eq!(codes, ["P0701"], "one uncovered clause (a-4): {codes:?}");
+        session.log.lock().expect("log").clear();
+        session
+    }
+
+    fn codes(&self) -> Vec<String> {
+        polic_sema::check(&self.db, self.workspace)
+            .iter()
+            .map(|d| d.code.as_str().to_string())
+            .collect()
+    }
+
+    fn edit(&mut self, path: &str, from: &str, to: &str) {
+        let file = *self
+            .files
+            .iter()
+            .find(|f| f.path(&self.db) == path)
+            .expect("a file of the session");
+        let text = file.text(&self.db).to_string();
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(text, edited, "`{from}` is in {path}");
+        file.set_text(&mut self.db).to(edited.into());
+    }
+
+    /// How many times each query ran since the last call, by name, for the queries named.
+    fn ran(&self, queries: &[&str]) -> Vec<(String, usize)> {
+        let mut log = self.log.lock().expect("log");
+        let counts = queries
+            .iter()
+            .map(|query| {
+                let prefix = format!("{query}(");
+                let n = log.iter().filter(|e| e.starts_with(&prefix)).count();
+                (query.to_string(), n)
+            })
+            .collect();
+        log.clear();
+        counts
+    }
+}
+
+/// The queries between one item's lowering and the check's result, in order.
+const PIPELINE: &[&str] = &[
+    "symbols",
+    "lower_item",
+    "lower_file",
+    "archetype_graph",
+    "flat_archetype",
+    "control_applies",
+    "control_clauses",
+    "coverage",
+    "adoption",
+    "uncovered",
+    "applicability",
+    "app_check",
+    "waiver_check",
+    "file_references",
+    "unused",
+    "model_diagnostics",
+    "file_check",
+    "model",
+];
+
+fn counts(pairs: &[(&str, usize)]) -> Vec<(String, usize)> {
+    PIPELINE
+        .iter()
+        .map(|query| {
+            let n = pairs
+                .iter()
+                .find(|(q, _)| q == query)
+                .map_or(0, |(_, n)| *n);
+            (query.to_string(), n)
+        })
+        .collect()
+}
+
+#[test]
+fn a_title_edit_reruns_only_its_items_lowering() {
+    let mut s = Session::new();
+    s.edit(
+        "controls.polic",
+        "\"Encrypt in transit\"",
+        "\"Encrypt traffic\"",
+    );
+    assert_eq!(s.codes(), ["P0701"]);
+    // The control's projections run again and come out equal: nothing downstream re-runs,
+    // and only the edited file's check result is rebuilt.
+    assert_eq!(
+        s.ran(PIPELINE),
+        counts(&[
+            ("lower_item", 1),
+            ("lower_file", 1),
+            ("control_applies", 1),
+            ("control_clauses", 1),
+            ("file_references", 1),
+            ("file_check", 1),
+        ])
+    );
+}
+
+#[test]
+fn a_condition_term_reruns_no_other_files_lowering() {
+    let mut s = Session::new();
+    s.edit(
+        "controls.polic",
+        "when exposure == internet",
+        "when exposure == internet or tier == high",
+    );
+    assert_eq!(s.codes(), ["P0701"]);
+    // `tls` is lowered again, and `logs` after it (its syntax nodes moved; its lowering
+    // comes out equal). The waiver on `tls` and the control checks depend on the condition.
+    assert_eq!(
+        s.ran(PIPELINE),
+        counts(&[
+            ("lower_item", 2),
+            ("lower_file", 1),
+            ("control_applies", 1),
+            ("control_clauses", 1),
+            ("applicability", 1),
+            ("waiver_check", 1),
+            ("file_references", 1),
+            ("file_check", 1),
+        ])
+    );
+}
+
+#[test]
+fn a_control_added_lowers_only_that_control() {
+    let mut s = Session::new();
+    s.edit(
+        "controls.polic",
+        "control logs",
+        "control keys \"Rotate keys\" {\n  satisfies acme#a-4\n  applies-to batch\n  obligation rotate \"Rotate\" { verify test \"keys\" }\n}\ncontrol logs",
+    );
+    assert_eq!(s.codes(), Vec::<String>::new(), "a-4 is covered now");
+    // The new name changes the workspace's symbols, but no item looks it up: only the new
+    // control is lowered (and `logs`, whose nodes moved, comes out equal).
+    assert_eq!(
+        s.ran(PIPELINE),
+        counts(&[
+            ("symbols", 1),
+            ("lower_item", 2),
+            ("lower_file", 1),
+            ("control_applies", 1),
+            ("control_clauses", 1),
+            ("coverage", 1),
+            ("uncovered", 1),
+            ("applicability", 1),
+            ("file_references", 1),
+            ("unused", 1),
+            ("model_diagnostics", 1),
+            // Each file's result reads the changed map of workspace-wide diagnostics; all but
+            // the edited file's and the policy's come out equal.
+            ("file_check", 5),
+        ])
+    );
+}
+
+#[test]
+fn a_clause_reference_changed_reruns_coverage_and_that_controls_dependants() {
+    let mut s = Session::new();
+    s.edit("controls.polic", "satisfies acme#a-2", "satisfies acme#a-4");
+    assert_eq!(s.codes(), ["P0701"], "a-2 is uncovered instead of a-4");
+    assert_eq!(
+        s.ran(PIPELINE),
+        counts(&[
+            ("lower_item", 1),
+            ("lower_file", 1),
+            ("control_applies", 1),
+            ("control_clauses", 1),
+            ("coverage", 1),
+            ("uncovered", 1),
+            ("file_references", 1),
+            ("model_diagnostics", 1),
+            // Each file's result reads the changed map of workspace-wide diagnostics; all but
+            // the edited file's and the policy's come out equal.
+            ("file_check", 5),
+        ])
+    );
+}
+
+#[test]
+fn a_file_deleted_relowers_only_the_items_that_named_its_definitions() {
+    let mut s = Session::new();
+    let kept: Vec<File> = s
+        .files
+        .iter()
+        .copied()
+        .filter(|f| f.path(&s.db) != "apps.polic")
+        .collect();
+    s.workspace.set_files(&mut s.db).to(kept);
+    assert_eq!(
+        s.codes(),
+        ["P0901", "P0901", "P0701", "P0107"],
+        "`portal` and `batch` are unused now; the waiver names an unknown app"
+    );
+    // Only the waiver looked up an app by name.
+    let ran = s.ran(PIPELINE);
+    let ran = |query: &str| ran.iter().find(|(q, _)| q == query).map_or(0, |(_, n)| *n);
+    assert_eq!(ran("lower_item"), 1, "the waiver");
+    assert_eq!(ran("lower_file"), 1, "the waiver's file");
+    for query in [
+        "flat_archetype",
+        "control_applies",
+        "control_clauses",
+        "coverage",
+        "adoption",
+    ] {
+        assert_eq!(ran(query), 0, "{query}");
+    }
+}
+
+#[test]
+fn an_archetypes_fact_changed_reruns_only_its_descendants_apps() {
+    let mut s = Session::new();
+    s.edit(
+        "controls.polic",
+        "archetype portal \"Portal\" extends web { }",
+        "archetype portal \"Portal\" extends web { tier = high }",
+    );
+    assert_eq!(s.codes(), ["P0701"]);
+    let ran = s.ran(PIPELINE);
+    let ran = |query: &str| ran.iter().find(|(q, _)| q == query).map_or(0, |(_, n)| *n);
+    // `portal` is lowered again, and the three items after it, whose nodes moved (all equal).
+    assert_eq!(ran("lower_item"), 4);
+    assert_eq!(
+        ran("flat_archetype"),
+        4,
+        "each archetype's flattening, from the graph"
+    );
+    assert_eq!(
+        ran("app_check"),
+        1,
+        "shop (a portal), not cron (a batch job)"
+    );
+    assert_eq!(ran("waiver_check"), 1, "the waiver for shop");
+    for query in [
+        "control_clauses",
+        "coverage",
+        "adoption",
+        "uncovered",
+        "lower_file",
+    ] {
+        assert_eq!(
+            ran(query),
+            if query == "lower_file" { 1 } else { 0 },
+            "{query}"
+        );
+    }
+}
+
 /// Each file's own queries computed on several threads first leave the check's result
 /// exactly as a sequential check finds it, errors and all.
 #[test]

@@ -220,7 +220,8 @@ fn exclusions(compiled: &Compiled, rules: &RuleSet, reference: &str) -> Vec<Excl
 
 /// The `reason` of the `exclude` one of whose targets is at `loc`.
 fn reason_at(compiled: &Compiled, loc: Loc) -> Option<String> {
-    let tree = polic_sema::item_tree(&compiled.db, loc.file);
+    let tree = polic_sema::item_tree(&compiled.db, loc.file());
+    let node = polic_sema::item::node(&compiled.db, loc);
     tree.items.iter().find_map(|item| {
         let ItemKind::Profile(profile) = &item.kind else {
             return None;
@@ -228,7 +229,7 @@ fn reason_at(compiled: &Compiled, loc: Loc) -> Option<String> {
         profile.members.iter().find_map(|member| match member {
             Selection::Exclude {
                 targets, reason, ..
-            } if targets.iter().any(|t| t.id() == loc.node) => {
+            } if targets.iter().any(|t| t.id() == node) => {
                 Some(reason.as_ref().map(|r| r.value.clone()))
             }
             _ => None,

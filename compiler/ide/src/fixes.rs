@@ -7,7 +7,6 @@ use polic_diagnostics::{Code, Diagnostic, Span};
 use polic_sema::hir::Kind;
 use polic_sema::index::files_in_scope;
 use polic_sema::lower::lower_file;
-use polic_sema::model::model;
 use polic_sema::{Db, File, Workspace};
 use polic_syntax::ast::Date;
 
@@ -49,10 +48,10 @@ pub fn file_diagnostics(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Di
 /// The files the workspace model reports diagnostics in (duplicates, cycles, coverage,
 /// unused definitions, ...): for these, [`file_diagnostics`] is not the whole story.
 pub fn model_diagnostic_paths(db: &dyn Db, workspace: Workspace) -> BTreeSet<String> {
-    model(db, workspace)
-        .diagnostics
+    polic_sema::model::model_diagnostics(db, workspace)
         .iter()
-        .map(|d| d.primary.at.file.path(db).clone())
+        .filter(|(_, found)| !found.is_empty())
+        .map(|(file, _)| file.path(db).clone())
         .collect()
 }
 

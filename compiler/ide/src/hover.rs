@@ -303,7 +303,10 @@ fn clause_sig<'a>(
 
 /// `standard#id` in the standard's own spelling.
 fn clause_name(symbols: &polic_sema::index::Symbols, key: &ClauseKey) -> String {
-    describe(symbols, &Selector::Clause(key.clone()))
+    describe(
+        |s| symbols.standards.get(s).map(|a| &**a),
+        &Selector::Clause(key.clone()),
+    )
 }
 
 fn weight(model: &Model, key: &ClauseKey) -> String {

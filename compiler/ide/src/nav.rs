@@ -41,12 +41,12 @@ pub(crate) fn defining_file(db: &dyn Db, workspace: Workspace, symbol: &Symbol) 
         Symbol::Item(Kind::Standard, name)
         | Symbol::Group { standard: name, .. }
         | Symbol::Clause(polic_sema::hir::ClauseKey { standard: name, .. }) => {
-            symbols.standards.get(name)?.loc.file
+            symbols.standards.get(name)?.loc.file()
         }
-        Symbol::Item(kind, name) => symbols.lookup(*kind, name)?.file,
-        Symbol::Obligation { control, .. } => symbols.lookup(Kind::Control, control)?.file,
-        Symbol::EnumValue { fact, .. } => symbols.lookup(Kind::Fact, fact)?.file,
-        Symbol::Level { risk, .. } => symbols.lookup(Kind::Risk, risk)?.file,
+        Symbol::Item(kind, name) => symbols.lookup(*kind, name)?.file(),
+        Symbol::Obligation { control, .. } => symbols.lookup(Kind::Control, control)?.file(),
+        Symbol::EnumValue { fact, .. } => symbols.lookup(Kind::Fact, fact)?.file(),
+        Symbol::Level { risk, .. } => symbols.lookup(Kind::Risk, risk)?.file(),
         Symbol::Module(name) => {
             workspace
                 .stdlib(db)
@@ -230,7 +230,7 @@ pub fn prepare_rename(
 pub fn display_name(db: &dyn Db, workspace: Workspace, symbol: &Symbol) -> String {
     match symbol {
         Symbol::Clause(key) => polic_sema::lower::describe(
-            symbols(db, workspace),
+            |s| symbols(db, workspace).standards.get(s).map(|a| &**a),
             &polic_sema::hir::Selector::Clause(key.clone()),
         ),
         _ => symbol.name(),
@@ -444,7 +444,7 @@ pub fn fuzzy_score(query: &str, name: &str) -> Option<u32> {
 /// The span of a node id in a file, for callers holding a sema location.
 pub fn node_span(db: &dyn Db, loc: polic_sema::hir::Loc) -> FileSpan {
     FileSpan {
-        file: loc.file,
-        span: parse(db, loc.file).source_map.span(loc.node),
+        file: loc.file(),
+        span: polic_sema::span(db, loc),
     }
 }

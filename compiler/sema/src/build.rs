@@ -8,7 +8,7 @@ use polic_diagnostics::LineIndex;
 use polic_ruleset::schema::{self, Condition, FactKind, RuleSet, Value};
 use polic_syntax::ast::CmpOp;
 
-use crate::db::{Db, File, Workspace, parse};
+use crate::db::{Db, File, Workspace};
 use crate::hir::{ClauseKey, Cond, FactType, FactValue, Loc, TestApp};
 use crate::index::symbols;
 use crate::model::{Model, model, natural_cmp};
@@ -22,9 +22,10 @@ pub fn line_index(db: &dyn Db, file: File) -> LineIndex {
 
 /// `file:line:column` (1-based; the column counts characters) of a syntax node.
 pub fn source(db: &dyn Db, loc: Loc) -> String {
-    let span = parse(db, loc.file).source_map.span(loc.node);
-    let (line, column) = line_index(db, loc.file).human(loc.file.text(db), span.start);
-    format!("{}:{line}:{column}", loc.file.path(db))
+    let file = loc.file();
+    let span = crate::span(db, loc);
+    let (line, column) = line_index(db, file).human(file.text(db), span.start);
+    format!("{}:{line}:{column}", file.path(db))
 }
 
 #[salsa::tracked(returns(ref))]

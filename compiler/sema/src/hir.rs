@@ -5,12 +5,29 @@
 use polic_syntax::ast::{CmpOp, Date, NodeId};
 
 use crate::db::File;
+use crate::item::ItemId;
 
-/// A syntax node in a file: where a diagnostic or a definition points.
+/// A syntax node: where a diagnostic or a definition points. Relative to its item, so that
+/// an edit in one item moves no other item's locations ([`crate::item::node`] finds the
+/// node in the file's parse).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Loc {
-    pub file: File,
-    pub node: NodeId,
+    pub item: ItemId,
+    pub local: u32,
+}
+
+impl Loc {
+    /// The location of `node` in the item whose first node is `base`.
+    pub fn new(item: ItemId, base: u32, node: NodeId) -> Loc {
+        Loc {
+            item,
+            local: node.0.saturating_sub(base),
+        }
+    }
+
+    pub fn file(self) -> File {
+        self.item.file
+    }
 }
 
 /// The kinds of named definitions; each kind is its own namespace.
@@ -321,4 +338,22 @@ pub struct FileHir {
     pub mappings: Vec<Mapping>,
     pub tests: Vec<Test>,
     pub references: Vec<Reference>,
+}
+
+impl FileHir {
+    /// Appends another item's (or file's) lowered form.
+    pub fn extend(&mut self, other: &FileHir) {
+        self.fact_defaults
+            .extend(other.fact_defaults.iter().cloned());
+        self.profiles.extend(other.profiles.iter().cloned());
+        self.policies.extend(other.policies.iter().cloned());
+        self.risks.extend(other.risks.iter().cloned());
+        self.archetypes.extend(other.archetypes.iter().cloned());
+        self.controls.extend(other.controls.iter().cloned());
+        self.apps.extend(other.apps.iter().cloned());
+        self.waivers.extend(other.waivers.iter().cloned());
+        self.mappings.extend(other.mappings.iter().cloned());
+        self.tests.extend(other.tests.iter().cloned());
+        self.references.extend(other.references.iter().cloned());
+    }
 }

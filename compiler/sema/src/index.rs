@@ -11,6 +11,7 @@ use polic_syntax::ast::{self, ItemKind, StandardMember};
 use crate::clause_id;
 use crate::db::{Db, File, Workspace, item_tree};
 use crate::hir::{FactType, Kind, Loc};
+use crate::item::ItemId;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ClauseSig {
@@ -126,9 +127,9 @@ impl Symbols {
 #[salsa::tracked(returns(ref))]
 pub fn file_symbols(db: &dyn Db, file: File) -> Symbols {
     let tree = item_tree(db, file);
-    let loc = |node| Loc { file, node };
     let mut symbols = Symbols::default();
-    for item in &tree.items {
+    for ((id, base), item) in crate::item::items_with_bases(db, file).zip(&tree.items) {
+        let loc = |node| Loc::new(id, base, node);
         let (kind, name) = match &item.kind {
             ItemKind::Standard(standard) => {
                 let mut sig = StandardSig {
@@ -144,7 +145,7 @@ pub fn file_symbols(db: &dyn Db, file: File) -> Symbols {
                     &mut sig,
                     &mut clauses,
                     &mut symbols.duplicates,
-                    file,
+                    (id, base),
                 );
                 sig.clauses = clause_map(clauses, &mut symbols.duplicates);
                 symbols
@@ -230,17 +231,14 @@ fn collect_clauses(
     sig: &mut StandardSig,
     clauses: &mut Vec<(String, ClauseSig)>,
     duplicates: &mut Vec<Duplicate>,
-    file: File,
+    item: (ItemId, u32),
 ) {
     let shared_path: Arc<[String]> = path.as_slice().into();
     for member in members {
         match member {
             StandardMember::Group(group) => {
                 path.push(group.name.text.clone());
-                let loc = Loc {
-                    file,
-                    node: group.name.id,
-                };
+                let loc = Loc::new(item.0, item.1, group.name.id);
                 let title = group.title.as_ref().map(|t| t.value.clone());
                 match sig.groups.entry(path.join(".")) {
                     Entry::Occupied(first) => duplicates.push(Duplicate {
@@ -253,7 +251,7 @@ fn collect_clauses(
                         entry.insert((title, loc));
                     }
                 }
-                collect_clauses(&group.members, path, sig, clauses, duplicates, file);
+                collect_clauses(&group.members, path, sig, clauses, duplicates, item);
                 path.pop();
             }
             StandardMember::Clause(clause) => {
@@ -270,10 +268,7 @@ fn collect_clauses(
                         title: clause.title.as_ref().map(|t| t.value.clone()),
                         groups: shared_path.clone(),
                         withdrawn_into,
-                        loc: Loc {
-                            file,
-                            node: clause.name.id,
-                        },
+                        loc: Loc::new(item.0, item.1, clause.name.id),
                     },
                 ));
             }
@@ -335,4 +330,80 @@ pub fn symbols(db: &dyn Db, workspace: Workspace) -> Arc<Symbols> {
         all.merge(file_symbols(db, file));
     }
     Arc::new(all)
+}
+
+/// Lookups of single names in the workspace's symbols, each its own query: an item's
+/// lowering depends only on the names it looks up, so a definition added or removed
+/// elsewhere re-lowers only the items that name it (or, for did-you-mean, that name
+/// something unknown of its kind).
+#[salsa::tracked(returns(copy))]
+pub fn definition(db: &dyn Db, workspace: Workspace, kind: Kind, name: String) -> Option<Loc> {
+    symbols(db, workspace).lookup(kind, &name)
+}
+
+/// The names of one kind, sorted: did-you-mean candidates.
+#[salsa::tracked(returns(ref))]
+pub fn names(db: &dyn Db, workspace: Workspace, kind: Kind) -> Vec<String> {
+    symbols(db, workspace)
+        .names(kind)
+        .map(str::to_string)
+        .collect()
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn standard(db: &dyn Db, workspace: Workspace, name: String) -> Option<Arc<StandardSig>> {
+    symbols(db, workspace).standards.get(&name).cloned()
+}
+
+/// The standards' names, sorted.
+#[salsa::tracked(returns(ref))]
+pub fn standard_names(db: &dyn Db, workspace: Workspace) -> Vec<String> {
+    symbols(db, workspace).standards.keys().cloned().collect()
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn fact(db: &dyn Db, workspace: Workspace, name: String) -> Option<FactSig> {
+    symbols(db, workspace).facts.get(&name).cloned()
+}
+
+#[salsa::tracked(returns(ref))]
+pub fn obligations(db: &dyn Db, workspace: Workspace, control: String) -> Vec<String> {
+    symbols(db, workspace)
+        .obligations
+        .get(&control)
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// The workspace's symbols as single-name lookups (see [`definition`]).
+#[derive(Clone, Copy)]
+pub struct Scope<'a> {
+    pub db: &'a dyn Db,
+    pub workspace: Workspace,
+}
+
+impl<'a> Scope<'a> {
+    pub fn lookup(self, kind: Kind, name: &str) -> Option<Loc> {
+        definition(self.db, self.workspace, kind, name.to_string())
+    }
+
+    pub fn names(self, kind: Kind) -> &'a [String] {
+        names(self.db, self.workspace, kind)
+    }
+
+    pub fn standard(self, name: &str) -> Option<&'a Arc<StandardSig>> {
+        standard(self.db, self.workspace, name.to_string()).as_ref()
+    }
+
+    pub fn standard_names(self) -> &'a [String] {
+        standard_names(self.db, self.workspace)
+    }
+
+    pub fn fact(self, name: &str) -> Option<&'a FactSig> {
+        fact(self.db, self.workspace, name.to_string()).as_ref()
+    }
+
+    pub fn obligations(self, control: &str) -> &'a [String] {
+        obligations(self.db, self.workspace, control.to_string())
+    }
 }

@@ -13,6 +13,7 @@ pub mod db;
 pub mod eval;
 pub mod hir;
 pub mod index;
+pub mod item;
 pub mod lower;
 pub mod model;
 pub mod parallel;
@@ -25,18 +26,28 @@ pub use model::Model;
 /// Every diagnostic of the workspace, located, with the policy's lint levels applied, in a
 /// stable order (file, position, code).
 pub fn check(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic> {
-    let model = model::model(db, workspace);
     let mut out: Vec<Diagnostic> = Vec::new();
     for &file in index::files_in_scope(db, workspace) {
-        out.extend(file_diagnostics(db, workspace, file));
+        out.extend(file_check(db, workspace, file).iter().cloned());
     }
-    out.extend(model.diagnostics.iter().cloned().map(|d| locate(db, d)));
     finish(out, lints(db, workspace))
+}
+
+/// Everything reported in one file, located, before lint levels: its own diagnostics and
+/// those of the workspace-wide checks. A query, so that the language server republishes
+/// only files whose result changed.
+#[salsa::tracked(returns(ref))]
+pub fn file_check(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Diagnostic> {
+    let mut out = file_diagnostics(db, workspace, file);
+    if let Some(found) = model::model_diagnostics(db, workspace).get(&file) {
+        out.extend(found.iter().cloned().map(|d| locate(db, d)));
+    }
+    out
 }
 
 /// The policy's lint levels; none without a policy.
 pub fn lints(db: &dyn Db, workspace: Workspace) -> &[(polic_diagnostics::Code, Lint)] {
-    model::model(db, workspace)
+    model::adoption::adoption(db, workspace)
         .policy
         .as_ref()
         .map(|p| p.lints.as_slice())
@@ -86,9 +97,14 @@ pub fn finish(
 /// Turns node ids into file spans.
 pub fn locate(db: &dyn Db, diagnostic: Diagnostic<hir::Loc>) -> Diagnostic {
     diagnostic.map_locations(|loc| Located {
-        file: loc.file.path(db).clone(),
-        span: parse(db, loc.file).source_map.span(loc.node),
+        file: loc.file().path(db).clone(),
+        span: span(db, loc),
     })
+}
+
+/// The span of a location in its file.
+pub fn span(db: &dyn Db, loc: hir::Loc) -> polic_diagnostics::Span {
+    parse(db, loc.file()).source_map.span(item::node(db, loc))
 }
 
 /// The path an `import "relative"` in the file at `from` refers to, normalised so that

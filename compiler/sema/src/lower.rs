@@ -6,32 +6,36 @@ use polic_diagnostics::{Code, Diagnostic, Lint};
 use polic_syntax::ast::{self, CmpOp, ItemKind, Name, NodeId, Target};
 
 use crate::clause_id;
-use crate::db::{Db, File, Workspace, item_tree};
+use crate::db::{Db, File, Workspace};
 use crate::hir::*;
-use crate::index::{Symbols, stdlib_module, symbols};
+use crate::index::{Scope, stdlib_module};
+use crate::item::{ItemId, item_body, item_ids};
 use polic_diagnostics::suggest::closest;
 
-/// A file's lowered form and the diagnostics found on the way.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// An item's (or a file's) lowered form and the diagnostics found on the way.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Lowered {
     pub hir: FileHir,
     pub diagnostics: Vec<Diagnostic<Loc>>,
 }
 
+/// One item resolved and lowered. Reads the item's own syntax and the single names it
+/// looks up, so an edit elsewhere re-runs it only when what it names changed.
 #[salsa::tracked(returns(ref))]
-pub fn lower_file(db: &dyn Db, workspace: Workspace, file: File) -> Lowered {
-    let tree = item_tree(db, file);
-    let symbols = symbols(db, workspace);
+pub fn lower_item(db: &dyn Db, workspace: Workspace, item: ItemId) -> Lowered {
+    let body = item_body(db, item.file, item);
     let mut lower = Lower {
         db,
         workspace,
-        file,
-        symbols,
+        file: item.file,
+        item,
+        base: body.base,
+        scope: Scope { db, workspace },
         hir: FileHir::default(),
         diagnostics: Vec::new(),
     };
-    for item in &tree.items {
-        lower.item(item);
+    if let Some(syntax) = &body.item {
+        lower.item(syntax);
     }
     Lowered {
         hir: lower.hir,
@@ -39,11 +43,26 @@ pub fn lower_file(db: &dyn Db, workspace: Workspace, file: File) -> Lowered {
     }
 }
 
+/// A file's items lowered, in order.
+#[salsa::tracked(returns(ref))]
+pub fn lower_file(db: &dyn Db, workspace: Workspace, file: File) -> Lowered {
+    let mut out = Lowered::default();
+    for &item in item_ids(db, file) {
+        let lowered = lower_item(db, workspace, item);
+        out.hir.extend(&lowered.hir);
+        out.diagnostics.extend(lowered.diagnostics.iter().cloned());
+    }
+    out
+}
+
 struct Lower<'a> {
     db: &'a dyn Db,
     workspace: Workspace,
     file: File,
-    symbols: &'a Symbols,
+    item: ItemId,
+    /// The id of the item's first node: locations are relative to it.
+    base: u32,
+    scope: Scope<'a>,
     hir: FileHir,
     diagnostics: Vec<Diagnostic<Loc>>,
 }
@@ -58,10 +77,7 @@ struct AppParts {
 
 impl<'a> Lower<'a> {
     fn loc(&self, node: NodeId) -> Loc {
-        Loc {
-            file: self.file,
-            node,
-        }
+        Loc::new(self.item, self.base, node)
     }
 
     fn named(&self, name: &Name, docs: &Option<String>) -> Named {
@@ -78,7 +94,7 @@ impl<'a> Lower<'a> {
 
     /// Resolves a name of one kind, reporting it with a did-you-mean when unknown.
     fn resolve(&mut self, kind: Kind, name: &Name, code: Code) -> bool {
-        if self.symbols.lookup(kind, &name.text).is_some() {
+        if self.scope.lookup(kind, &name.text).is_some() {
             self.hir.references.push(Reference {
                 kind,
                 name: name.text.clone(),
@@ -86,7 +102,11 @@ impl<'a> Lower<'a> {
             });
             return true;
         }
-        let suggestion = closest(&name.text, self.symbols.names(kind)).map(str::to_string);
+        let suggestion = closest(
+            &name.text,
+            self.scope.names(kind).iter().map(String::as_str),
+        )
+        .map(str::to_string);
         let mut diagnostic = Diagnostic::new(
             code,
             format!("unknown {} `{}`", kind.as_str(), name.text),
@@ -95,7 +115,7 @@ impl<'a> Lower<'a> {
         .with_label(format!("no {} has this name", kind.as_str()));
         if let Some(suggestion) = suggestion {
             diagnostic = diagnostic.with_suggestion(self.loc(name.id), suggestion);
-        } else if self.symbols.names(kind).next().is_none() {
+        } else if self.scope.names(kind).is_empty() {
             diagnostic =
                 diagnostic.with_help(format!("no {} is defined in the workspace", kind.as_str()));
         }
@@ -104,7 +124,7 @@ impl<'a> Lower<'a> {
     }
 
     fn resolve_standard(&mut self, name: &Name) -> bool {
-        if self.symbols.standards.contains_key(&name.text) {
+        if self.scope.standard(&name.text).is_some() {
             self.hir.references.push(Reference {
                 kind: Kind::Standard,
                 name: name.text.clone(),
@@ -114,7 +134,7 @@ impl<'a> Lower<'a> {
         }
         let suggestion = closest(
             &name.text,
-            self.symbols.standards.keys().map(String::as_str),
+            self.scope.standard_names().iter().map(String::as_str),
         )
         .map(str::to_string);
         let mut diagnostic = Diagnostic::new(
@@ -142,7 +162,9 @@ impl<'a> Lower<'a> {
         if !self.resolve_standard(&clause.standard) {
             return None;
         }
-        let standard = &self.symbols.standards[&clause.standard.text];
+        let Some(standard) = self.scope.standard(&clause.standard.text) else {
+            return None;
+        };
         let key = clause_id::normalize(&clause.clause.text);
         let Some(sig) = standard.clauses.get(&key) else {
             let suggestion = closest(&key, standard.clauses.keys().map(String::as_str))
@@ -209,7 +231,7 @@ impl<'a> Lower<'a> {
             return None;
         };
         if rest.is_empty() {
-            if allow_profile && self.symbols.lookup(Kind::Profile, &first.text).is_some() {
+            if allow_profile && self.scope.lookup(Kind::Profile, &first.text).is_some() {
                 self.hir.references.push(Reference {
                     kind: Kind::Profile,
                     name: first.text.clone(),
@@ -217,7 +239,7 @@ impl<'a> Lower<'a> {
                 });
                 return Some(Selector::Profile(first.text.clone()));
             }
-            if self.symbols.standards.contains_key(&first.text) {
+            if self.scope.standard(&first.text).is_some() {
                 self.hir.references.push(Reference {
                     kind: Kind::Standard,
                     name: first.text.clone(),
@@ -231,12 +253,18 @@ impl<'a> Lower<'a> {
                 "standard"
             };
             let candidates: Vec<&str> = if allow_profile {
-                self.symbols
+                self.scope
                     .names(Kind::Profile)
-                    .chain(self.symbols.standards.keys().map(String::as_str))
+                    .iter()
+                    .chain(self.scope.standard_names())
+                    .map(String::as_str)
                     .collect()
             } else {
-                self.symbols.standards.keys().map(String::as_str).collect()
+                self.scope
+                    .standard_names()
+                    .iter()
+                    .map(String::as_str)
+                    .collect()
             };
             let mut candidates = candidates;
             candidates.sort_unstable();
@@ -256,7 +284,10 @@ impl<'a> Lower<'a> {
         if !self.resolve_standard(first) {
             return None;
         }
-        let groups = &self.symbols.standards[&first.text].groups;
+        let Some(standard) = self.scope.standard(&first.text) else {
+            return None;
+        };
+        let groups = &standard.groups;
         let dotted: Vec<&str> = rest.iter().map(|n| n.text.as_str()).collect();
         let dotted = dotted.join(".");
         if groups.contains_key(&dotted) {
@@ -384,7 +415,7 @@ impl<'a> Lower<'a> {
                             ast::ClauseProp::Level(_, id) => self.once(&mut seen[1], "level", *id),
                             ast::ClauseProp::Withdrawn { into, id } => {
                                 self.once(&mut seen[2], "withdrawn", *id);
-                                let Some(sig) = self.symbols.standards.get(standard) else {
+                                let Some(sig) = self.scope.standard(standard) else {
                                     continue;
                                 };
                                 for target in into {
@@ -486,7 +517,7 @@ impl<'a> Lower<'a> {
                         Code::ContradictorySelection,
                         format!(
                             "`{}` is both included and excluded",
-                            describe(self.symbols, selector)
+                            describe(|s| self.scope.standard(s).map(|a| &**a), selector)
                         ),
                         *loc,
                     )
@@ -697,7 +728,7 @@ impl<'a> Lower<'a> {
                                 Code::WeightedTwice,
                                 format!(
                                     "`{}` is weighted twice",
-                                    describe(self.symbols, &selector)
+                                    describe(|s| self.scope.standard(s).map(|a| &**a), &selector)
                                 ),
                                 loc,
                             )
@@ -779,7 +810,7 @@ impl<'a> Lower<'a> {
         if !self.resolve(Kind::Fact, fact, Code::UnknownFact) {
             return None;
         }
-        let ty = self.symbols.facts.get(&fact.text)?.ty.clone();
+        let ty = self.scope.fact(&fact.text)?.ty.clone();
         self.typed_value(&fact.text, &ty, value)
     }
 
@@ -869,7 +900,10 @@ impl<'a> Lower<'a> {
                 if !self.resolve(Kind::Fact, name, Code::UnknownFact) {
                     return Cond::Const(false);
                 }
-                match &self.symbols.facts[&name.text].ty {
+                let Some(fact) = self.scope.fact(&name.text) else {
+                    return Cond::Const(false);
+                };
+                match &fact.ty {
                     FactType::Bool => Cond::Bool(name.text.clone()),
                     ty => {
                         let ty = ty.describe();
@@ -924,9 +958,8 @@ impl<'a> Lower<'a> {
     fn fact_of(&self, value: &ast::Value) -> Option<(String, FactType)> {
         match value {
             ast::Value::Name(name) => self
-                .symbols
-                .facts
-                .get(&name.text)
+                .scope
+                .fact(&name.text)
                 .map(|f| (name.text.clone(), f.ty.clone())),
             _ => None,
         }
@@ -1423,12 +1456,7 @@ impl<'a> Lower<'a> {
             .then(|| waiver.control.text.clone());
         let obligation = match (&control, &waiver.obligation) {
             (Some(control), Some(obligation)) => {
-                let known = self
-                    .symbols
-                    .obligations
-                    .get(control)
-                    .cloned()
-                    .unwrap_or_default();
+                let known = self.scope.obligations(control);
                 if known.contains(&obligation.text) {
                     Some(obligation.text.clone())
                 } else {
@@ -1634,13 +1662,13 @@ fn flip(op: CmpOp) -> CmpOp {
 }
 
 /// A selector as written in messages, clauses in their standard's own spelling.
-pub fn describe(symbols: &Symbols, selector: &Selector) -> String {
+pub fn describe<'a>(
+    standard: impl Fn(&str) -> Option<&'a crate::index::StandardSig>,
+    selector: &Selector,
+) -> String {
     match selector {
         Selector::Clause(key) => {
-            let spelled = symbols
-                .standards
-                .get(&key.standard)
-                .and_then(|s| s.clauses.get(&key.key));
+            let spelled = standard(&key.standard).and_then(|s| s.clauses.get(&key.key));
             format!(
                 "{}#{}",
                 key.standard,
