@@ -162,9 +162,7 @@ impl<'a> Lower<'a> {
         if !self.resolve_standard(&clause.standard) {
             return None;
         }
-        let Some(standard) = self.scope.standard(&clause.standard.text) else {
-            return None;
-        };
+        let standard = self.scope.standard(&clause.standard.text)?;
         let key = clause_id::normalize(&clause.clause.text);
         let Some(sig) = standard.clauses.get(&key) else {
             let suggestion = closest(&key, standard.clauses.keys().map(String::as_str))
@@ -284,9 +282,7 @@ impl<'a> Lower<'a> {
         if !self.resolve_standard(first) {
             return None;
         }
-        let Some(standard) = self.scope.standard(&first.text) else {
-            return None;
-        };
+        let standard = self.scope.standard(&first.text)?;
         let groups = &standard.groups;
         let dotted: Vec<&str> = rest.iter().map(|n| n.text.as_str()).collect();
         let dotted = dotted.join(".");
