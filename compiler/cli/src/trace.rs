@@ -177,6 +177,7 @@ fn exclusions(compiled: &Compiled, rules: &RuleSet, reference: &str) -> Vec<Excl
         }
         Selector::Standard(standard) => *standard == key.standard && !clause.withdrawn,
         Selector::Profile(name) => model
+            .adoption
             .profile_clauses
             .get(name)
             .is_some_and(|selected| selected.contains(&key)),
@@ -188,20 +189,21 @@ fn exclusions(compiled: &Compiled, rules: &RuleSet, reference: &str) -> Vec<Excl
     // The profiles the policy adopts, and those they include.
     let mut adopted = BTreeSet::new();
     let mut pending: Vec<String> = model
+        .adoption
         .policy
         .iter()
         .flat_map(|p| &p.adopts)
         .filter_map(|a| profile_of(&a.selector))
         .collect();
     while let Some(name) = pending.pop() {
-        if let Some(profile) = model.profiles.get(&name)
+        if let Some(profile) = model.adoption.profiles.get(&name)
             && adopted.insert(name)
         {
             pending.extend(profile.includes.iter().filter_map(|(s, _)| profile_of(s)));
         }
     }
     let mut found = Vec::new();
-    for (name, profile) in &model.profiles {
+    for (name, profile) in &model.adoption.profiles {
         if !profile.includes.iter().any(|(s, _)| selects(s)) {
             continue;
         }

@@ -91,19 +91,27 @@ pub fn describe_symbol(
             );
         }
         Symbol::Item(Kind::Profile, name) => {
-            let selected = model.profile_clauses.get(name).map_or(0, BTreeSet::len);
+            let selected = model
+                .adoption
+                .profile_clauses
+                .get(name)
+                .map_or(0, BTreeSet::len);
             let _ = writeln!(out, "**profile** `{name}`{}", title(&info));
             let _ = writeln!(out, "\nselects {}", plural(selected, "clause"));
         }
         Symbol::Item(Kind::Policy, name) => {
             let _ = writeln!(out, "**policy** `{name}`{}", title(&info));
-            let _ = writeln!(out, "\nadopts {}", plural(model.adopted.len(), "clause"));
-            if let Some(risk) = &model.risk {
+            let _ = writeln!(
+                out,
+                "\nadopts {}",
+                plural(model.adoption.adopted.len(), "clause")
+            );
+            if let Some(risk) = &model.adoption.risk {
                 let _ = writeln!(out, "\nweighted by risk model `{}`", risk.def.name);
             }
         }
         Symbol::Item(Kind::Risk, name) => {
-            let risk = model.risks.get(name)?;
+            let risk = model.adoption.risks.get(name)?;
             let _ = writeln!(out, "**risk model** `{name}`{}", title(&info));
             let levels: Vec<String> = risk
                 .levels
@@ -169,7 +177,7 @@ pub fn describe_symbol(
             );
         }
         Symbol::Level { risk, name } => {
-            let risk = model.risks.get(risk)?;
+            let risk = model.adoption.risks.get(risk)?;
             let (_, value) = risk.levels.iter().find(|(l, _)| l == name)?;
             let _ = writeln!(
                 out,
@@ -310,7 +318,7 @@ fn clause_name(symbols: &polic_sema::index::Symbols, key: &ClauseKey) -> String 
 }
 
 fn weight(model: &Model, key: &ClauseKey) -> String {
-    match model.adopted.get(key) {
+    match model.adoption.adopted.get(key) {
         Some(adoption) => format!("weight {}", adoption.weight),
         None => "not adopted".to_string(),
     }
@@ -487,7 +495,7 @@ fn clause(
     let _ = writeln!(
         out,
         "\n**Weight**: {}",
-        match model.adopted.get(key) {
+        match model.adoption.adopted.get(key) {
             Some(adoption) => format!("{} (adopted)", adoption.weight),
             None => "not adopted by the policy".to_string(),
         }

@@ -142,7 +142,7 @@ pub fn inlay_hints(db: &dyn Db, workspace: Workspace, file: File, range: Span) -
         .filter_map(|o| match &o.symbol {
             Symbol::Clause(key) => Some(InlayHint {
                 offset: o.span.end,
-                label: format!("weight {}", model.adopted.get(key)?.weight),
+                label: format!("weight {}", model.adoption.adopted.get(key)?.weight),
             }),
             _ => None,
         })

@@ -60,7 +60,12 @@ fn build(db: &dyn Db, workspace: Workspace, listed: Clauses) -> RuleSet {
     };
     let value = |fact: &str, v: &FactValue| fact_value(model, fact, v);
     let condition = |c: &Cond| lower_condition(model, c);
-    let default_weight = model.risk.as_ref().and_then(|r| r.default).unwrap_or(1);
+    let default_weight = model
+        .adoption
+        .risk
+        .as_ref()
+        .and_then(|r| r.default)
+        .unwrap_or(1);
 
     let facts = symbols
         .facts
@@ -106,7 +111,7 @@ fn build(db: &dyn Db, workspace: Workspace, listed: Clauses) -> RuleSet {
                 title: clause.title.clone(),
                 group: clause.groups.to_vec(),
                 withdrawn: clause.withdrawn_into.is_some(),
-                adopted: model.adopted.get(&key).map(|a| schema::Adoption {
+                adopted: model.adoption.adopted.get(&key).map(|a| schema::Adoption {
                     weight: a.weight,
                     when: a.when.iter().flatten().map(condition).collect(),
                 }),
@@ -159,7 +164,7 @@ fn build(db: &dyn Db, workspace: Workspace, listed: Clauses) -> RuleSet {
             let weight = direct
                 .iter()
                 .chain(&mapped)
-                .filter_map(|k| model.adopted.get(*k).map(|a| a.weight))
+                .filter_map(|k| model.adoption.adopted.get(*k).map(|a| a.weight))
                 .max()
                 .unwrap_or(default_weight);
             schema::Control {
@@ -280,11 +285,11 @@ fn build(db: &dyn Db, workspace: Workspace, listed: Clauses) -> RuleSet {
     RuleSet {
         schema: schema::SCHEMA_NAME.to_string(),
         version: schema::SCHEMA_VERSION,
-        policy: model.policy.as_ref().map(|p| schema::PolicyInfo {
+        policy: model.adoption.policy.as_ref().map(|p| schema::PolicyInfo {
             name: p.def.name.clone(),
             source: source(db, p.def.loc),
         }),
-        risk: model.risk.as_ref().map(|r| schema::RiskModel {
+        risk: model.adoption.risk.as_ref().map(|r| schema::RiskModel {
             name: r.def.name.clone(),
             levels: r
                 .levels

@@ -20,6 +20,7 @@ use crate::hir::*;
 use crate::index::{files_in_scope, symbols};
 use crate::item::{ItemId, ItemTag, item_ids};
 use crate::lower::{lower_file, lower_item};
+use adoption::Adopted;
 
 /// An archetype with its inheritance resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,16 +53,8 @@ pub struct Model {
     pub archetypes: BTreeMap<String, ResolvedArchetype>,
     pub controls: BTreeMap<String, Control>,
     pub apps: BTreeMap<String, App>,
-    /// Shared: resolving a profile reads it while the model is being built.
-    pub profiles: BTreeMap<String, Arc<Profile>>,
-    /// The clauses each profile selects (every profile, adopted or not).
-    pub profile_clauses: BTreeMap<String, BTreeSet<ClauseKey>>,
-    pub policy: Option<Policy>,
-    pub risks: BTreeMap<String, Risk>,
-    /// The policy's risk model.
-    pub risk: Option<Risk>,
-    /// Every clause of every standard in scope, with its weight under the policy's risk model.
-    pub adopted: BTreeMap<ClauseKey, Adoption>,
+    /// Profiles, policy, risk models and adopted clauses, shared with the `adoption` query.
+    pub adoption: Arc<Adopted>,
     /// Clause → the controls that satisfy it, directly or through a mapping.
     pub coverage: BTreeMap<ClauseKey, BTreeSet<String>>,
     pub mappings: Vec<Mapping>,
@@ -297,15 +290,9 @@ pub fn model(db: &dyn Db, workspace: Workspace) -> Arc<Model> {
             .map(|(name, a)| (name.clone(), ResolvedArchetype::clone(a)))
             .collect(),
         coverage: coverage::coverage(db, workspace).as_ref().clone(),
+        adoption: adoption::adoption(db, workspace).clone(),
         ..Model::default()
     };
-    let adopted = adoption::adoption(db, workspace);
-    model.profiles = adopted.profiles.clone();
-    model.profile_clauses = adopted.profile_clauses.clone();
-    model.policy = adopted.policy.clone();
-    model.risks = adopted.risks.clone();
-    model.risk = adopted.risk.clone();
-    model.adopted = adopted.adopted.clone();
     // A name defined twice keeps its first definition (the second is reported as a
     // duplicate).
     for &file in files_in_scope(db, workspace) {
