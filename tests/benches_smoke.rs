@@ -19,9 +19,11 @@ fn compiler_bodies() {
     check::cold_check(&files, 1);
     check::cold_check(&files, 2);
     assert!(check::build_rule_set(&files).1 > 0);
-    let mut edit = check::Edit::new(&files);
-    edit.edit_and_check();
-    edit.edit_and_check();
+    for kind in check::EditKind::ALL {
+        let mut edit = check::Edit::new(&files, kind);
+        edit.edit_and_check();
+        edit.edit_and_check();
+    }
     assert!(check::Hover::new(&files).hover().markdown.contains("c3"));
     assert!(phases::lex(&files) > 0);
     assert_eq!(phases::parse(&files).len(), files.len());

@@ -1,5 +1,5 @@
 //! The compiler over generated workspaces of 1,000 to 1,000,000 lines: cold check, cold
-//! build of the rule set, re-check after a one-line edit, hover. Throughput in lines
+//! build of the rule set, re-check after each kind of one-line edit, hover. Throughput in lines
 //! (items) per second. `cargo bench -p polic-tests --bench check`.
 
 /// The allocator the `polic` binary ships with, so that figures match what users run.
@@ -40,10 +40,25 @@ fn build_rule_set(bencher: divan::Bencher, lines: usize) {
         .bench(|| bodies::build_rule_set(&files));
 }
 
+/// Edit → every file's diagnostics again, what the language server publishes.
 #[divan::bench(args = SIZES, sample_count = 20)]
-fn edit_and_check(bencher: divan::Bencher, lines: usize) {
+fn edit_title(bencher: divan::Bencher, lines: usize) {
+    edit_and_check(bencher, lines, bodies::EditKind::Title);
+}
+
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn edit_condition_term(bencher: divan::Bencher, lines: usize) {
+    edit_and_check(bencher, lines, bodies::EditKind::ConditionTerm);
+}
+
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn edit_clause_reference(bencher: divan::Bencher, lines: usize) {
+    edit_and_check(bencher, lines, bodies::EditKind::ClauseReference);
+}
+
+fn edit_and_check(bencher: divan::Bencher, lines: usize, kind: bodies::EditKind) {
     let files = workspace(lines);
-    let mut edit = bodies::Edit::new(&files);
+    let mut edit = bodies::Edit::new(&files, kind);
     bencher
         .counter(divan::counter::ItemsCount::new(line_count(&files)))
         .bench_local(|| edit.edit_and_check());

@@ -1,6 +1,8 @@
-//! A generator of realistic synthetic workspaces, for benchmarks: a standard, a facts
-//! schema, archetypes, controls with conditions and obligations, apps and waivers, spread
-//! over files of a few hundred lines, as an organisation's policy repository would be.
+//! A generator of realistic synthetic workspaces, for benchmarks: two standards mapped to
+//! each other, a facts schema, archetypes, and units of controls, apps, waivers and tests
+//! spread over files of a few hundred lines, as an organisation's policy repository would
+//! be. Units reference each other: a control satisfies a clause another unit's control
+//! also satisfies, waivers and tests name other units' controls and apps.
 
 /// The workspace sizes benchmarks sweep, in lines: growth per 10× shows how work scales.
 pub const SIZES: [usize; 4] = [1_000, 10_000, 100_000, 1_000_000];
@@ -10,24 +12,45 @@ pub fn line_count(files: &[(String, String)]) -> usize {
     files.iter().map(|(_, text)| text.lines().count()).sum()
 }
 
+/// The archetypes of the generated policy, in the order controls and apps cycle through.
+const ARCHETYPES: [&str; 4] = ["service", "web", "api", "batch"];
+
+/// Conditions controls cycle through; every generated app has `pii` data, so the second
+/// holds for all of them.
+const CONDITIONS: [&str; 5] = [
+    "exposure == internet",
+    "pii in data or payment in data",
+    "criticality >= high",
+    "regulated and exposure != internal",
+    "exposure in {partner, internet}",
+];
+
+/// A deterministic scatter of `n` over `0..len`, so references jump across files.
+fn elsewhere(n: usize, len: usize) -> usize {
+    (n.wrapping_mul(7919) + 13) % len
+}
+
 /// Files (path, text) totalling about `lines` lines. Deterministic for a given size.
 pub fn workspace(lines: usize) -> Vec<(String, String)> {
     let mut files = Vec::new();
-    // Roughly: each control is 12 lines and each app 7; a unit of 10 controls + 10 apps
-    // (plus clauses) is about 200 lines.
-    let units = (lines / 200).max(1);
+    // Roughly: each control is 13 lines, each app 7, each waiver 7 and each test 6; a unit
+    // of 10 controls + 10 apps, a waiver, a test and their clauses is about 260 lines.
+    let units = (lines / 260).max(1);
     let clauses = units * 10;
-    let mut standard = String::from("standard bench \"Benchmark standard\" {\n");
-    for group in 0..clauses.div_ceil(50) {
-        standard += &format!("  group g{group} \"Group {group}\" {{\n");
-        for clause in group * 50..((group + 1) * 50).min(clauses) {
-            standard += &format!("    clause #B-{clause} \"Clause {clause}\"\n");
-        }
-        standard += "  }\n";
+    files.push((
+        "standard.polic".to_string(),
+        standard("bench", "B", clauses),
+    ));
+    files.push(("reference.polic".to_string(), standard("ref", "R", clauses)));
+    // Each reference clause maps to a benchmark clause of another unit.
+    let mut maps = String::new();
+    for clause in 0..clauses {
+        maps += &format!(
+            "map ref#R-{clause} = bench#B-{}\n",
+            elsewhere(clause, clauses)
+        );
     }
-    standard += "}\n";
-    files.push(("standard.polic".to_string(), standard));
-
+    files.push(("mappings.polic".to_string(), maps));
     files.push((
         "policy.polic".to_string(),
         String::from(
@@ -41,43 +64,72 @@ pub fn workspace(lines: usize) -> Vec<(String, String)> {
              archetype batch \"Batch job\" extends service { }\n"
         ),
     ));
-    let archetypes = ["service", "web", "api", "batch"];
-    let conditions = [
-        "exposure == internet",
-        "pii in data or payment in data",
-        "criticality >= high",
-        "regulated and exposure != internal",
-        "exposure in {partner, internet}",
-    ];
     for unit in 0..units {
-        let mut text = String::new();
-        for i in 0..10 {
-            let n = unit * 10 + i;
-            text += &format!(
-                "/// Control {n}.\ncontrol c{n} \"Control {n}\" {{\n  satisfies bench#B-{n}\n  applies-to {} when {}\n  phase build\n  due 30d\n  obligation o{n} \"Do the thing {n}\" {{\n    verify scan \"scanner\" rules \"rule-{n}\"\n    verify test \"test-{n}\"\n  }}\n}}\n\n",
-                archetypes[n % archetypes.len()],
-                conditions[n % conditions.len()],
-            );
-        }
-        for i in 0..10 {
-            let n = unit * 10 + i;
-            text += &format!(
-                "app a{n} \"App {n}\" {{\n  archetype {}\n  owner \"team-{}\"\n  data = {{pii, internal}}\n  criticality = high\n}}\n\n",
-                archetypes[(n / 3) % archetypes.len()],
-                n % 17,
-            );
-        }
-        files.push((format!("unit{unit:05}.polic"), text));
+        files.push((format!("unit{unit:05}.polic"), unit_text(unit, units)));
     }
     files
+}
+
+/// A standard of `clauses` clauses `#PREFIX-n` in groups of 50.
+fn standard(name: &str, prefix: &str, clauses: usize) -> String {
+    let mut text = format!("standard {name} \"Benchmark standard {name}\" {{\n");
+    for group in 0..clauses.div_ceil(50) {
+        text += &format!("  group g{group} \"Group {group}\" {{\n");
+        for clause in group * 50..((group + 1) * 50).min(clauses) {
+            text += &format!("    clause #{prefix}-{clause} \"Clause {clause}\"\n");
+        }
+        text += "  }\n";
+    }
+    text + "}\n"
+}
+
+/// One unit file: ten controls (each satisfying its own clause and another unit's), ten
+/// apps, a waiver and a test that name other units' controls and apps.
+fn unit_text(unit: usize, units: usize) -> String {
+    let clauses = units * 10;
+    let mut text = String::new();
+    for i in 0..10 {
+        let n = unit * 10 + i;
+        text += &format!(
+            "/// Control {n}.\ncontrol c{n} \"Control {n}\" {{\n  satisfies bench#B-{n}\n  satisfies bench#B-{}\n  applies-to {} when {}\n  phase build\n  due 30d\n  obligation o{n} \"Do the thing {n}\" {{\n    verify scan \"scanner\" rules \"rule-{n}\"\n    verify test \"test-{n}\"\n  }}\n}}\n\n",
+            elsewhere(n, clauses),
+            ARCHETYPES[n % ARCHETYPES.len()],
+            CONDITIONS[n % CONDITIONS.len()],
+        );
+    }
+    for i in 0..10 {
+        let n = unit * 10 + i;
+        text += &format!(
+            "app a{n} \"App {n}\" {{\n  archetype {}\n  owner \"team-{}\"\n  data = {{pii, internal}}\n  criticality = high\n}}\n\n",
+            ARCHETYPES[(n / 3) % ARCHETYPES.len()],
+            n % 17,
+        );
+    }
+    // Controls numbered 16 mod 20 apply to every service with personal data: every app
+    // needs them, so a waiver of one is never moot.
+    let other = elsewhere(unit, units);
+    let waived = (other / 2) * 20 + 16;
+    if waived < clauses {
+        text += &format!(
+            "waiver w{unit} for a{} on c{waived} {{\n  reason \"Replaced by the platform's control within the year\"\n  requested-by \"team-{}\"\n  approved-by \"ciso\"\n  expires 2027-12-31\n}}\n\n",
+            other * 10 + 3,
+            unit % 17,
+        );
+    }
+    // Controls numbered 0 mod 20 apply to services exposed to the internet: a web
+    // service needs them, an internal API does not.
+    let tested = (other / 2) * 20;
+    text += &format!(
+        "test \"unit {unit} relies on c{tested}\" {{\n  given app {{ archetype web }}\n  expect required c{tested}\n}}\n\ntest \"unit {unit}: internal APIs skip c{tested}\" {{\n  given app {{ archetype api }}\n  expect not required c{tested}\n}}\n"
+    );
+    text
 }
 
 /// A portfolio for evaluation benchmarks: `controls` controls with varied conditions over
 /// four archetypes, and `apps` apps with varied facts. One file per kind.
 pub fn portfolio(apps: usize, controls: usize) -> Vec<(String, String)> {
-    let mut files = workspace(200);
+    let mut files = workspace(260);
     files.retain(|(path, _)| path == "standard.polic" || path == "policy.polic");
-    let archetypes = ["service", "web", "api", "batch"];
     let conditions = [
         "exposure == internet",
         "pii in data or payment in data",
@@ -91,7 +143,7 @@ pub fn portfolio(apps: usize, controls: usize) -> Vec<(String, String)> {
         text += &format!(
             "control k{n} \"Control {n}\" {{\n  satisfies bench#B-{}\n  applies-to {} when {}\n  obligation o \"Obligation\" {{ verify test \"t\" }}\n}}\n",
             n % 10,
-            archetypes[n % archetypes.len()],
+            ARCHETYPES[n % ARCHETYPES.len()],
             conditions[n % conditions.len()],
         );
     }

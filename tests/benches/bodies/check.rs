@@ -40,22 +40,58 @@ fn checked(files: &[(String, String)]) -> (Database, Workspace, File) {
     (db, workspace, file)
 }
 
+/// The one-line edits an editor session makes, each undone by the next.
+#[derive(Debug, Clone, Copy)]
+pub enum EditKind {
+    /// A control's title: no other item reads it.
+    Title,
+    /// A term added to a control's condition: its applicability, and the coverage of its
+    /// clauses, are recomputed.
+    ConditionTerm,
+    /// A control satisfies one more clause: coverage and what reads it.
+    ClauseReference,
+}
+
+impl EditKind {
+    pub const ALL: [EditKind; 3] = [
+        EditKind::Title,
+        EditKind::ConditionTerm,
+        EditKind::ClauseReference,
+    ];
+
+    /// The first unit's text after the edit.
+    fn apply(self, text: &str) -> String {
+        let (from, to) = match self {
+            EditKind::Title => ("\"Control 0\"", "\"Control 0!\""),
+            EditKind::ConditionTerm => (
+                "when exposure == internet\n",
+                "when exposure == internet and criticality >= low\n",
+            ),
+            EditKind::ClauseReference => {
+                ("satisfies bench#B-1\n", "satisfies bench#B-1, bench#B-2\n")
+            }
+        };
+        let edited = text.replacen(from, to, 1);
+        assert_ne!(text, edited, "{self:?} changes the first unit");
+        edited
+    }
+}
+
 /// A checked workspace re-checked after one-line edits, as an editor session does.
 pub struct Edit {
     db: Database,
     workspace: Workspace,
     file: File,
-    /// The file's text before and after the edit (a control's title changed).
+    /// The file's text before and after the edit.
     texts: [String; 2],
     current: usize,
 }
 
 impl Edit {
-    pub fn new(files: &[(String, String)]) -> Edit {
+    pub fn new(files: &[(String, String)], kind: EditKind) -> Edit {
         let (db, workspace, file) = checked(files);
         let text = file.text(&db).to_string();
-        let edited = text.replacen("\"Control 0\"", "\"Control 0!\"", 1);
-        assert_ne!(text, edited);
+        let edited = kind.apply(&text);
         Edit {
             db,
             workspace,
