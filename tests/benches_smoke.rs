@@ -19,7 +19,11 @@ fn compiler_bodies() {
     check::cold_check(&files, 1);
     check::cold_check(&files, 2);
     assert!(check::build_rule_set(&files).1 > 0);
-    for kind in check::EditKind::ALL {
+    for kind in [
+        check::EditKind::Title,
+        check::EditKind::ConditionTerm,
+        check::EditKind::ClauseReference,
+    ] {
         let mut edit = check::Edit::new(&files, kind);
         edit.edit_and_check();
         edit.edit_and_check();

@@ -53,12 +53,6 @@ pub enum EditKind {
 }
 
 impl EditKind {
-    pub const ALL: [EditKind; 3] = [
-        EditKind::Title,
-        EditKind::ConditionTerm,
-        EditKind::ClauseReference,
-    ];
-
     /// The first unit's text after the edit.
     fn apply(self, text: &str) -> String {
         let (from, to) = match self {
