@@ -450,6 +450,74 @@ fn an_archetypes_fact_changed_reruns_only_its_descendants_apps() {
     }
 }
 
+impl Session {
+    /// The code lenses of `controls.polic` as the editor shows them: "name: title".
+    fn lenses(&self) -> Vec<String> {
+        let file = *self
+            .files
+            .iter()
+            .find(|f| f.path(&self.db) == "controls.polic")
+            .expect("the controls file");
+        polic_ide::code_lenses(&self.db, self.workspace, file)
+            .iter()
+            .map(|lens| format!("{:?}: {}", lens.symbol, lens.title))
+            .collect()
+    }
+}
+
+/// The queries code lenses read beyond the check's.
+const REACH: &[&str] = &["app_context", "control_archetypes", "control_apps", "model"];
+
+#[test]
+fn code_lenses_after_an_edit_recompute_only_what_it_touched() {
+    let mut s = Session::new();
+    let lenses = s.lenses();
+    assert_eq!(
+        lenses,
+        [
+            "Item(Control, \"tls\"): applies to 4 archetypes, 1 app",
+            "Item(Control, \"logs\"): applies to 4 archetypes, 2 apps",
+        ]
+    );
+    // Each control's reach once, and the context of `cron` (the check's waiver test read
+    // `shop`'s already); never the whole model.
+    assert_eq!(
+        s.ran(REACH),
+        [
+            ("app_context".to_string(), 1),
+            ("control_archetypes".to_string(), 2),
+            ("control_apps".to_string(), 2),
+            ("model".to_string(), 0),
+        ]
+    );
+    // Asked again with no edit: all of it is remembered.
+    assert_eq!(s.lenses(), lenses);
+    assert!(s.ran(REACH).iter().all(|(_, n)| *n == 0));
+    // A control's title: where it applies is unchanged, nothing is recomputed.
+    s.edit("controls.polic", "\"Keep logs\"", "\"Keep the logs\"");
+    assert_eq!(s.lenses(), lenses);
+    assert!(s.ran(REACH).iter().all(|(_, n)| *n == 0));
+    // An app changes archetype: its context, then each control's apps, run again; the
+    // other app's context does not.
+    s.edit("apps.polic", "archetype batch", "archetype web");
+    assert_eq!(
+        s.lenses(),
+        [
+            "Item(Control, \"tls\"): applies to 4 archetypes, 2 apps",
+            "Item(Control, \"logs\"): applies to 4 archetypes, 2 apps",
+        ]
+    );
+    assert_eq!(
+        s.ran(REACH),
+        [
+            ("app_context".to_string(), 1),
+            ("control_archetypes".to_string(), 0),
+            ("control_apps".to_string(), 2),
+            ("model".to_string(), 0),
+        ]
+    );
+}
+
 /// Each file's own queries computed on several threads first leave the check's result
 /// exactly as a sequential check finds it, errors and all.
 #[test]

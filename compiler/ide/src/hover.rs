@@ -15,7 +15,7 @@ use polic_sema::model::{Model, ResolvedArchetype, model, natural_cmp};
 use polic_sema::{Db, File, Workspace};
 
 use crate::index::{Definition, Symbol};
-use crate::lens::control_apps;
+use crate::lens::{control_apps, control_archetypes};
 use crate::nav::{definition, definition_info, node_span, occurrence_at};
 
 /// Turns the place of a definition (its file and name) into a link target for Markdown, or
@@ -278,30 +278,6 @@ pub fn satisfied_clauses(
     out
 }
 
-/// The archetypes a control may apply to: those descending from one its `applies-to`
-/// names, unless its condition is false for every app of that archetype.
-pub fn control_archetypes<'m>(model: &'m Model, control: &Control) -> Vec<&'m ResolvedArchetype> {
-    model
-        .archetypes
-        .values()
-        .filter(|archetype| {
-            control.applies.iter().any(|applies| {
-                archetype
-                    .lineage
-                    .iter()
-                    .any(|a| applies.archetypes.contains(a))
-                    && applies.when.as_ref().is_none_or(|cond| {
-                        eval(
-                            cond,
-                            &|f| archetype.facts.get(f).map(|(v, _)| v),
-                            Missing::Unknown,
-                        ) != Some(false)
-                    })
-            })
-        })
-        .collect()
-}
-
 fn clause_sig<'a>(
     symbols: &'a polic_sema::index::Symbols,
     key: &ClauseKey,
@@ -384,12 +360,12 @@ fn control(links: &Links, model: &Model, control: &Control, out: &mut String) {
                 .join(" ");
             let _ = writeln!(out, "- `{text}`");
         }
-        let archetypes: Vec<String> = control_archetypes(model, control)
+        let archetypes: Vec<String> = control_archetypes(db, workspace, &control.def.name)
             .iter()
-            .map(|a| links.item(Kind::Archetype, &a.hir.def.name))
+            .map(|a| links.item(Kind::Archetype, a))
             .collect();
         let _ = writeln!(out, "\narchetypes: {}", list(archetypes));
-        let apps = control_apps(db, workspace, control);
+        let apps = control_apps(db, workspace, &control.def.name);
         let apps: Vec<String> = apps
             .iter()
             .map(|(app, provided_by)| {
@@ -545,8 +521,7 @@ fn clause(
             // The apps that must meet the clause: those requiring one of its controls.
             let apps: BTreeSet<String> = controls
                 .iter()
-                .filter_map(|name| model.controls.get(name))
-                .flat_map(|control| control_apps(db, workspace, control))
+                .flat_map(|name| control_apps(db, workspace, name).as_ref().clone())
                 .map(|(app, _)| app)
                 .collect();
             let apps: Vec<String> = apps.iter().map(|a| links.item(Kind::App, a)).collect();

@@ -1,15 +1,14 @@
 //! Code lenses (coverage on clauses, reach on controls) and inlay hints (effective weights
 //! after clause references).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use polic_diagnostics::Span;
-use polic_sema::hir::{FactValue, Kind};
-use polic_sema::model::model;
+use polic_sema::hir::Kind;
+use polic_sema::model::{adoption::adoption, coverage::coverage, reach};
 use polic_sema::{Db, File, Workspace};
 
-use crate::hover::{control_archetypes, plural};
+use crate::hover::plural;
 use crate::index::{Definition, Symbol, file_index};
 use crate::nav::{FileSpan, definition};
 
@@ -24,47 +23,31 @@ pub struct Lens {
     pub locations: Vec<FileSpan>,
 }
 
-/// Every app's facts as conditions see them, computed once per change of the model: lenses
-/// ask for them for every app and every control in a file.
-#[salsa::tracked(returns(ref))]
-pub fn app_facts(
-    db: &dyn Db,
-    workspace: Workspace,
-) -> Arc<BTreeMap<String, BTreeMap<String, FactValue>>> {
-    let model = model(db, workspace);
-    Arc::new(
-        model
-            .apps
-            .iter()
-            .map(|(name, app)| (name.clone(), model.app_facts(app)))
-            .collect(),
-    )
-}
-
 /// The apps that require a control, by name, each with the archetype that provides it for
 /// the app, if one does.
 pub fn control_apps(
     db: &dyn Db,
     workspace: Workspace,
-    control: &polic_sema::hir::Control,
-) -> Vec<(String, Option<String>)> {
-    let model = model(db, workspace);
-    let facts = app_facts(db, workspace);
-    model
-        .apps
-        .values()
-        .filter_map(|app| {
-            let archetypes: Vec<&str> = app.archetypes.iter().map(|(a, _)| a.as_str()).collect();
-            let requirement = model.requirement(&archetypes, facts.get(&app.def.name)?, control)?;
-            Some((app.def.name.clone(), requirement.provided_by))
+    control: &str,
+) -> Arc<Vec<(String, Option<String>)>> {
+    polic_sema::index::definition(db, workspace, Kind::Control, control.to_string())
+        .map_or_else(Arc::default, |at| {
+            reach::control_apps(db, workspace, at.item).clone()
         })
-        .collect()
+}
+
+/// The archetypes a control may apply to, by name.
+pub fn control_archetypes(db: &dyn Db, workspace: Workspace, control: &str) -> Arc<Vec<String>> {
+    polic_sema::index::definition(db, workspace, Kind::Control, control.to_string())
+        .map_or_else(Arc::default, |at| {
+            reach::control_archetypes(db, workspace, at.item).clone()
+        })
 }
 
 /// Lenses on the clauses ("satisfied by N controls" or "not covered") and controls
 /// ("applies to N archetypes, M apps") defined in a file.
 pub fn code_lenses(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Lens> {
-    let model = model(db, workspace);
+    let coverage = coverage(db, workspace);
     let mut out = Vec::new();
     let mut stack: Vec<&Definition> = file_index(db, workspace, file)
         .definitions
@@ -75,7 +58,7 @@ pub fn code_lenses(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Lens> {
         stack.extend(def.children.iter().rev());
         let (title, shown) = match &def.symbol {
             Symbol::Clause(key) => {
-                let controls = model.coverage.get(key);
+                let controls = coverage.get(key);
                 let title = match controls.map_or(0, |c| c.len()) {
                     0 => "not covered".to_string(),
                     n => format!("satisfied by {}", plural(n, "control")),
@@ -88,19 +71,21 @@ pub fn code_lenses(db: &dyn Db, workspace: Workspace, file: File) -> Vec<Lens> {
                 (title, shown)
             }
             Symbol::Item(Kind::Control, name) => {
-                let Some(control) = model.controls.get(name) else {
+                if polic_sema::index::definition(db, workspace, Kind::Control, name.clone())
+                    .is_none()
+                {
                     continue;
-                };
-                let archetypes = control_archetypes(model, control).len();
-                let apps = control_apps(db, workspace, control);
+                }
+                let archetypes = control_archetypes(db, workspace, name).len();
+                let apps = control_apps(db, workspace, name);
                 let title = format!(
                     "applies to {}, {}",
                     plural(archetypes, "archetype"),
                     plural(apps.len(), "app")
                 );
                 let shown = apps
-                    .into_iter()
-                    .map(|(app, _)| Symbol::Item(Kind::App, app))
+                    .iter()
+                    .map(|(app, _)| Symbol::Item(Kind::App, app.clone()))
                     .collect();
                 (title, shown)
             }
@@ -134,7 +119,7 @@ pub struct InlayHint {
 
 /// The effective weight of each adopted clause referred to in `range`.
 pub fn inlay_hints(db: &dyn Db, workspace: Workspace, file: File, range: Span) -> Vec<InlayHint> {
-    let model = model(db, workspace);
+    let adopted = &adoption(db, workspace).adopted;
     file_index(db, workspace, file)
         .occurrences
         .iter()
@@ -142,7 +127,7 @@ pub fn inlay_hints(db: &dyn Db, workspace: Workspace, file: File, range: Span) -
         .filter_map(|o| match &o.symbol {
             Symbol::Clause(key) => Some(InlayHint {
                 offset: o.span.end,
-                label: format!("weight {}", model.adoption.adopted.get(key)?.weight),
+                label: format!("weight {}", adopted.get(key)?.weight),
             }),
             _ => None,
         })

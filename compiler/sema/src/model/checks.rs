@@ -5,13 +5,13 @@
 //! file's references).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use polic_diagnostics::{Code, Diagnostic};
 
 use super::archetypes::{archetype_graph, flat_archetype};
 use super::coverage::{Applicability, control_applies};
-use super::{ResolvedArchetype, fact_defaults, items_of, requirement, show_value};
+use super::reach::app_context;
+use super::{ResolvedArchetype, items_of, show_value};
 use crate::db::{Db, File, Origin, Workspace};
 use crate::eval::{Missing, eval};
 use crate::hir::*;
@@ -91,7 +91,7 @@ pub fn applicability(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> 
 
 /// Whether a control can apply to some app of the archetype (conditions on facts the
 /// archetype does not fix may go either way).
-fn may_apply(control: &Applicability, archetype: &ResolvedArchetype) -> bool {
+pub(super) fn may_apply(control: &Applicability, archetype: &ResolvedArchetype) -> bool {
     control.applies.iter().any(|applies| {
         archetype
             .lineage
@@ -148,33 +148,13 @@ pub fn waiver_check(db: &dyn Db, workspace: Workspace, item: ItemId) -> Vec<Diag
             continue;
         };
         let app_def = definition(db, workspace, Kind::App, app.clone())
-            .and_then(|loc| lower_item(db, workspace, loc.item).hir.apps.first());
+            .and_then(|loc| app_context(db, workspace, loc.item).as_deref());
         let control_def = definition(db, workspace, Kind::Control, control.clone())
             .and_then(|loc| control_applies(db, workspace, loc.item).as_deref());
         let (Some(app_def), Some(control_def)) = (app_def, control_def) else {
             continue;
         };
-        let archetypes: Vec<&str> = app_def.archetypes.iter().map(|(a, _)| a.as_str()).collect();
-        let flat: Vec<Option<Arc<ResolvedArchetype>>> = archetypes
-            .iter()
-            .map(|a| flat_archetype(db, workspace, a.to_string()).clone())
-            .collect();
-        let lookup = |name: &str| {
-            archetypes
-                .iter()
-                .position(|a| *a == name)
-                .and_then(|i| flat[i].as_deref())
-        };
-        let own: Vec<(String, FactValue)> = app_def
-            .facts
-            .iter()
-            .map(|(f, v, _)| (f.clone(), v.clone()))
-            .collect();
-        let facts =
-            super::effective_facts(fact_defaults(db, workspace), &lookup, &archetypes, &own);
-        if control_def.well_typed()
-            && requirement(&lookup, &archetypes, &facts, control_def).is_none()
-        {
+        if control_def.well_typed() && app_def.requires(control_def).is_none() {
             diagnostics.push(
                 Diagnostic::new(
                     Code::WaiverNotRequired,

@@ -8,6 +8,7 @@ pub mod adoption;
 pub mod archetypes;
 pub mod checks;
 pub mod coverage;
+pub mod reach;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
