@@ -27,6 +27,7 @@ fn compiler_bodies() {
         let mut edit = check::Edit::new(&files, kind);
         edit.edit_and_check();
         edit.edit_and_check();
+        assert!(edit.edit_and_hover().0.markdown.contains("c3"));
     }
     assert!(check::Hover::new(&files).hover().markdown.contains("c3"));
     assert!(phases::lex(&files) > 0);

@@ -56,6 +56,17 @@ fn edit_clause_reference(bencher: divan::Bencher, lines: usize) {
     edit_and_check(bencher, lines, bodies::EditKind::ClauseReference);
 }
 
+/// Edit → a hover on a control of the edited file and the file's code lenses, as the
+/// editor asks with a keystroke.
+#[divan::bench(args = SIZES, sample_count = 20)]
+fn edit_and_hover(bencher: divan::Bencher, lines: usize) {
+    let files = workspace(lines);
+    let mut edit = bodies::Edit::new(&files, bodies::EditKind::Title);
+    bencher
+        .counter(divan::counter::ItemsCount::new(line_count(&files)))
+        .bench_local(|| edit.edit_and_hover());
+}
+
 fn edit_and_check(bencher: divan::Bencher, lines: usize, kind: bodies::EditKind) {
     let files = workspace(lines);
     let mut edit = bodies::Edit::new(&files, kind);

@@ -95,15 +95,33 @@ impl Edit {
         }
     }
 
-    /// Makes the edit (or undoes it) and checks the workspace again.
-    pub fn edit_and_check(&mut self) -> usize {
+    /// Makes the edit, or undoes it.
+    fn toggle(&mut self) {
         self.current ^= 1;
         self.file
             .set_text(&mut self.db)
             .to(self.texts[self.current].clone().into());
+    }
+
+    /// Makes the edit (or undoes it) and checks the workspace again.
+    pub fn edit_and_check(&mut self) -> usize {
+        self.toggle();
         let diagnostics = polic_sema::check(&self.db, self.workspace);
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         diagnostics.len()
+    }
+
+    /// Makes the edit (or undoes it), then answers what an editor asks with the keystroke:
+    /// a hover on a control of the edited file and the file's code lenses.
+    pub fn edit_and_hover(&mut self) -> (polic_ide::Hover, usize) {
+        self.toggle();
+        let text = self.file.text(&self.db);
+        let at = text.find("control c3 ").expect("control c3") + "control c".len();
+        let offset = u32::try_from(at).expect("offsets are u32");
+        let hover = polic_ide::hover(&self.db, self.workspace, self.file, offset, &|_, _| None)
+            .expect("a hover");
+        let lenses = polic_ide::code_lenses(&self.db, self.workspace, self.file).len();
+        (hover, lenses)
     }
 }
 
