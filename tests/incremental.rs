@@ -67,7 +67,13 @@ fn whitespace_and_comment_edits_do_not_rerun_checks() {
         executed(&log, "item_tree").len() == 1,
         "and its tree rebuilt (it comes out equal)"
     );
-    for query in ["file_symbols", "symbols", "lower_file", "model"] {
+    for query in [
+        "file_symbols",
+        "symbols",
+        "lower_item",
+        "lower_file",
+        "model",
+    ] {
         assert_eq!(
             executed(&log, query),
             Vec::<String>::new(),
@@ -83,11 +89,11 @@ fn a_semantic_edit_reruns_only_its_own_file_checks() {
     let edited = POLICY.replace("exposure == internet", "exposure != internal");
     policy.set_text(&mut db).to(edited.into());
     assert!(polic_sema::check(&db, workspace).is_empty());
-    let lowered = executed(&log, "lower_file");
+    let lowered = executed(&log, "lower_item");
     assert_eq!(
         lowered.len(),
         1,
-        "only the edited file is lowered again: {lowered:?}"
+        "only the edited control is lowered again: {lowered:?}"
     );
     assert_eq!(
         executed(&log, "symbols"),
@@ -290,7 +296,6 @@ fn a_title_edit_reruns_only_its_items_lowering() {
         s.ran(PIPELINE),
         counts(&[
             ("lower_item", 1),
-            ("lower_file", 1),
             ("control_applies", 1),
             ("control_clauses", 1),
             ("file_references", 1),
@@ -314,7 +319,6 @@ fn a_condition_term_reruns_no_other_files_lowering() {
         s.ran(PIPELINE),
         counts(&[
             ("lower_item", 2),
-            ("lower_file", 1),
             ("control_applies", 1),
             ("control_clauses", 1),
             ("applicability", 1),
@@ -341,7 +345,6 @@ fn a_control_added_lowers_only_that_control() {
         counts(&[
             ("symbols", 1),
             ("lower_item", 2),
-            ("lower_file", 1),
             ("control_applies", 1),
             ("control_clauses", 1),
             ("coverage", 1),
@@ -366,7 +369,6 @@ fn a_clause_reference_changed_reruns_coverage_and_that_controls_dependants() {
         s.ran(PIPELINE),
         counts(&[
             ("lower_item", 1),
-            ("lower_file", 1),
             ("control_applies", 1),
             ("control_clauses", 1),
             ("coverage", 1),
@@ -399,7 +401,7 @@ fn a_file_deleted_relowers_only_the_items_that_named_its_definitions() {
     let ran = s.ran(PIPELINE);
     let ran = |query: &str| ran.iter().find(|(q, _)| q == query).map_or(0, |(_, n)| *n);
     assert_eq!(ran("lower_item"), 1, "the waiver");
-    assert_eq!(ran("lower_file"), 1, "the waiver's file");
+    assert_eq!(ran("lower_file"), 0, "a check never joins a file's items");
     for query in [
         "flat_archetype",
         "control_applies",
@@ -442,11 +444,7 @@ fn an_archetypes_fact_changed_reruns_only_its_descendants_apps() {
         "uncovered",
         "lower_file",
     ] {
-        assert_eq!(
-            ran(query),
-            if query == "lower_file" { 1 } else { 0 },
-            "{query}"
-        );
+        assert_eq!(ran(query), 0, "{query}");
     }
 }
 

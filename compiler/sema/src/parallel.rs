@@ -5,7 +5,8 @@
 
 use crate::db::{Database, File, Workspace, item_tree};
 use crate::index::{file_symbols, files_in_scope, stdlib_module, symbols};
-use crate::lower::lower_file;
+use crate::item::item_ids;
+use crate::lower::lower_item;
 use polic_syntax::ast::{Import, ItemKind};
 
 /// Computes every file's own queries on `threads` handles (the calling thread is one).
@@ -36,7 +37,9 @@ pub fn prefetch(db: &Database, workspace: Workspace, threads: usize) {
     });
     symbols(db, workspace);
     on_threads(db, &scope, threads, |db, file| {
-        lower_file(db, workspace, file);
+        for &item in item_ids(db, file) {
+            lower_item(db, workspace, item);
+        }
     });
 }
 

@@ -16,8 +16,8 @@ use crate::db::{Db, File, Origin, Workspace};
 use crate::eval::{Missing, eval};
 use crate::hir::*;
 use crate::index::{Scope, definition, files_in_scope, symbols};
-use crate::item::{ItemId, ItemTag};
-use crate::lower::{lower_file, lower_item};
+use crate::item::{ItemId, ItemTag, item_ids};
+use crate::lower::lower_item;
 
 /// Controls that can apply to no archetype, and archetypes providing controls that do
 /// not apply to them.
@@ -174,10 +174,9 @@ pub fn waiver_check(db: &dyn Db, workspace: Workspace, item: ItemId) -> Vec<Diag
 /// What one file refers to: equal across edits that change no reference.
 #[salsa::tracked(returns(ref))]
 pub fn file_references(db: &dyn Db, workspace: Workspace, file: File) -> BTreeSet<(Kind, String)> {
-    lower_file(db, workspace, file)
-        .hir
-        .references
+    item_ids(db, file)
         .iter()
+        .flat_map(|&item| &lower_item(db, workspace, item).hir.references)
         .map(|r| (r.kind, r.name.clone()))
         .collect()
 }
