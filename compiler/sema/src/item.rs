@@ -120,7 +120,7 @@ pub fn item_ids(db: &dyn Db, file: File) -> Vec<ItemId> {
 /// when an edit elsewhere in the file leaves the item and the nodes before it alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ItemBody {
-    pub item: Option<ast::Item>,
+    pub item: Option<std::sync::Arc<ast::Item>>,
     pub base: u32,
 }
 

@@ -135,7 +135,8 @@ pub struct Duration {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SourceFile {
-    pub items: Vec<Item>,
+    /// Shared, so that each item's own query holds its syntax without copying it.
+    pub items: Vec<std::sync::Arc<Item>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]

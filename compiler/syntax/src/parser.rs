@@ -1018,5 +1018,7 @@ where
     item.recover_with(via_parser(garbage))
         .repeated()
         .collect::<Vec<_>>()
-        .map(|items| SourceFile { items })
+        .map(|items: Vec<Item>| SourceFile {
+            items: items.into_iter().map(std::sync::Arc::new).collect(),
+        })
 }
