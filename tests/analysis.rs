@@ -37,25 +37,25 @@ fn default_of(ty: &FactType, pick: u32) -> FactValue {
     match ty {
         FactType::Enum(v) => FactValue::Enum(pick % v.len() as u32),
         FactType::Bool => FactValue::Bool(pick % 2 == 0),
-        FactType::Set(v) => FactValue::Set((0..v.len() as u32).filter(|i| pick >> i & 1 == 1).collect()),
+        FactType::Set(v) => {
+            FactValue::Set((0..v.len() as u32).filter(|i| pick >> i & 1 == 1).collect())
+        }
         FactType::Int => FactValue::Int(i64::from(pick % 5)),
         FactType::String => FactValue::Str(STRINGS[pick as usize % 3].to_string()),
     }
 }
 
 fn schema() -> impl Strategy<Value = Schema> {
-    prop::collection::vec((fact_type(), prop::option::of(any::<u32>())), 1..=3).prop_map(
-        |facts| {
-            facts
-                .into_iter()
-                .enumerate()
-                .map(|(i, (ty, default))| {
-                    let default = default.map(|pick| default_of(&ty, pick));
-                    (format!("f{i}"), (ty, default))
-                })
-                .collect()
-        },
-    )
+    prop::collection::vec((fact_type(), prop::option::of(any::<u32>())), 1..=3).prop_map(|facts| {
+        facts
+            .into_iter()
+            .enumerate()
+            .map(|(i, (ty, default))| {
+                let default = default.map(|pick| default_of(&ty, pick));
+                (format!("f{i}"), (ty, default))
+            })
+            .collect()
+    })
 }
 
 /// One comparison or membership test on a fact of the schema, as lowering types them.
@@ -94,7 +94,10 @@ fn atom(schema: &Schema) -> BoxedStrategy<Cond> {
             }
             FactType::Bool => {
                 atoms.push(Just(Cond::Bool(fact.clone())).boxed());
-                atoms.push(compare(&OPS[..2], any::<bool>().prop_map(FactValue::Bool).boxed()));
+                atoms.push(compare(
+                    &OPS[..2],
+                    any::<bool>().prop_map(FactValue::Bool).boxed(),
+                ));
             }
             FactType::Set(v) => {
                 let n = v.len() as u32;
@@ -177,7 +180,11 @@ fn assignments(schema: &Schema) -> Vec<BTreeMap<String, Option<FactValue>>> {
 }
 
 fn holds(cond: &Cond, facts: &BTreeMap<String, Option<FactValue>>) -> bool {
-    eval(cond, &|f| facts.get(f).and_then(Option::as_ref), Missing::False) == Some(true)
+    eval(
+        cond,
+        &|f| facts.get(f).and_then(Option::as_ref),
+        Missing::False,
+    ) == Some(true)
 }
 
 /// Whether a full assignment agrees with a witness's (partial) one.
@@ -185,7 +192,8 @@ fn consistent(facts: &BTreeMap<String, Option<FactValue>>, witness: &Assignment)
     witness.iter().all(|(var, value)| match var {
         Var::Fact(fact) => facts.get(fact) == Some(value),
         Var::Member(fact, member) => {
-            let member_of = matches!(facts.get(fact), Some(Some(FactValue::Set(s))) if s.contains(member));
+            let member_of =
+                matches!(facts.get(fact), Some(Some(FactValue::Set(s))) if s.contains(member));
             *value == Some(FactValue::Bool(member_of))
         }
     })

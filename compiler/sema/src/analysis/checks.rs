@@ -40,6 +40,14 @@ fn owner(control: Option<&str>) -> String {
     }
 }
 
+/// "it holds for, e.g., ...": where a condition that reaches nothing would hold.
+fn witness_note(db: &dyn Db, workspace: Workspace, cond: &Cond) -> Option<String> {
+    match &analyse(db, workspace, cond.clone()).holds {
+        Holds::Sometimes { witness } => Some(format!("it holds for, e.g., {witness}")),
+        _ => None,
+    }
+}
+
 /// The findings on one condition in itself: never holds, always holds, redundant terms.
 /// True when it holds sometimes (so where it holds is worth asking).
 fn condition_findings(
@@ -150,24 +158,26 @@ pub fn condition_checks(db: &dyn Db, workspace: Workspace, item: ItemId) -> Vec<
             {
                 live = true;
             } else if !candidates.is_empty() {
-                dead_lines.push(applies.loc);
+                dead_lines.push((applies.loc, cond));
             }
         }
         // Every line dead is P0402, reported for the whole control.
         if live {
-            for loc in dead_lines {
-                out.push(
-                    Diagnostic::new(
-                        Code::ConditionHoldsForNoArchetype,
-                        format!(
-                            "the `when` of {} holds for no archetype it names",
-                            owner(Some(&control.def.name))
-                        ),
-                        loc,
-                    )
-                    .with_label("false for the facts these archetypes and their descendants fix")
-                    .with_help("correct the condition or the archetypes, or remove the line"),
-                );
+            for (loc, cond) in dead_lines {
+                let mut diagnostic = Diagnostic::new(
+                    Code::ConditionHoldsForNoArchetype,
+                    format!(
+                        "the `when` of {} holds for no archetype it names",
+                        owner(Some(&control.def.name))
+                    ),
+                    loc,
+                )
+                .with_label("false for the facts these archetypes and their descendants fix")
+                .with_help("correct the condition or the archetypes, or remove the line");
+                if let Some(note) = witness_note(db, workspace, cond) {
+                    diagnostic = diagnostic.with_note(note);
+                }
+                out.push(diagnostic);
             }
         }
     }
@@ -186,15 +196,17 @@ pub fn condition_checks(db: &dyn Db, workspace: Workspace, item: ItemId) -> Vec<
                     .keys()
                     .all(|a| archetype_witness(db, workspace, cond.clone(), a.clone()).is_none())
             {
-                out.push(
-                    Diagnostic::new(
-                        Code::ConditionHoldsForNoArchetype,
-                        "the `when` of an `adopt` holds for no archetype",
-                        adopt.loc,
-                    )
-                    .with_label("false for the facts every archetype fixes")
-                    .with_help("correct the condition, or remove the `adopt`"),
-                );
+                let mut diagnostic = Diagnostic::new(
+                    Code::ConditionHoldsForNoArchetype,
+                    "the `when` of an `adopt` holds for no archetype",
+                    adopt.loc,
+                )
+                .with_label("false for the facts every archetype fixes")
+                .with_help("correct the condition, or remove the `adopt`");
+                if let Some(note) = witness_note(db, workspace, cond) {
+                    diagnostic = diagnostic.with_note(note);
+                }
+                out.push(diagnostic);
             }
         }
     }
@@ -271,7 +283,7 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
                     .filter_map(|a| archetypes.descendants.get(a))
                     .flatten();
                 if !reached && some_archetype(cond, Box::new(candidates)) {
-                    out.push(
+                    let mut diagnostic =
                         Diagnostic::new(
                             Code::ConditionHoldsForNoApp,
                             format!(
@@ -281,8 +293,11 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
                             applies.loc,
                         )
                         .with_label("no app of these archetypes meets it today")
-                        .with_help("nothing to do if apps meeting it are expected; otherwise correct the condition"),
-                    );
+                        .with_help("nothing to do if apps meeting it are expected; otherwise correct the condition");
+                    if let Some(note) = witness_note(db, workspace, cond) {
+                        diagnostic = diagnostic.with_note(note);
+                    }
+                    out.push(diagnostic);
                 }
             }
         }
@@ -302,15 +317,17 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
                 if !apps.iter().any(|(_, _, facts)| holds(cond, facts))
                     && some_archetype(cond, Box::new(archetypes.archetypes.keys()))
                 {
-                    out.push(
-                        Diagnostic::new(
-                            Code::ConditionHoldsForNoApp,
-                            "the `when` of an `adopt` holds for no app of the workspace",
-                            adopt.loc,
-                        )
-                        .with_label("no app meets it today")
-                        .with_help("nothing to do if apps meeting it are expected; otherwise correct the condition"),
-                    );
+                    let mut diagnostic = Diagnostic::new(
+                        Code::ConditionHoldsForNoApp,
+                        "the `when` of an `adopt` holds for no app of the workspace",
+                        adopt.loc,
+                    )
+                    .with_label("no app meets it today")
+                    .with_help("nothing to do if apps meeting it are expected; otherwise correct the condition");
+                    if let Some(note) = witness_note(db, workspace, cond) {
+                        diagnostic = diagnostic.with_note(note);
+                    }
+                    out.push(diagnostic);
                 }
             }
         }
@@ -332,41 +349,32 @@ fn first_controls(db: &dyn Db, workspace: Workspace) -> Vec<(ItemId, &Control)> 
     controls
 }
 
-/// Whether any app (any archetype, in a workspace without apps) is asked to meet the
-/// control.
-fn required_somewhere(db: &dyn Db, workspace: Workspace, item: ItemId) -> bool {
+/// Whether any app of the workspace requires the control.
+fn required_today(db: &dyn Db, workspace: Workspace, item: ItemId) -> bool {
     let Some(control) = control_applies(db, workspace, item) else {
         return false;
     };
-    let apps = apps_today(db, workspace);
-    if !apps.is_empty() {
-        return apps.iter().any(|(_, lineage, facts)| {
-            control.applies.iter().any(|applies| {
-                applies.archetypes.iter().any(|a| lineage.contains(a))
-                    && applies.when.as_ref().is_none_or(|cond| {
-                        eval(cond, &|f| facts.get(f), Missing::False) == Some(true)
-                    })
-            })
-        });
-    }
-    let graph = archetype_graph(db, workspace);
-    control.applies.iter().any(|applies| {
-        applies
-            .archetypes
-            .iter()
-            .filter_map(|a| graph.descendants.get(a))
-            .flatten()
-            .any(|a| match &applies.when {
-                None => true,
-                Some(cond) => archetype_witness(db, workspace, cond.clone(), a.clone()).is_some(),
-            })
+    apps_today(db, workspace).iter().any(|(_, lineage, facts)| {
+        control.applies.iter().any(|applies| {
+            applies.archetypes.iter().any(|a| lineage.contains(a))
+                && applies
+                    .when
+                    .as_ref()
+                    .is_none_or(|cond| eval(cond, &|f| facts.get(f), Missing::False) == Some(true))
+        })
     })
 }
 
 /// Adopted clauses (covered clauses, without a policy) whose every satisfying control is
-/// required of no app.
+/// required of no app, in a workspace with apps (without, P0402 says which controls apply
+/// to no archetype).
 #[salsa::tracked(returns(ref))]
 pub fn paper_only(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
+    let mut out = Vec::new();
+    if apps_today(db, workspace).is_empty() {
+        return out;
+    }
+    let graph = archetype_graph(db, workspace);
     let controls: BTreeMap<&str, (ItemId, &Control)> = first_controls(db, workspace)
         .into_iter()
         .map(|(item, c)| (c.def.name.as_str(), (item, c)))
@@ -374,7 +382,6 @@ pub fn paper_only(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
     let adopted = adoption(db, workspace);
     let scope = Scope { db, workspace };
     let mut required: BTreeMap<&str, bool> = BTreeMap::new();
-    let mut out = Vec::new();
     for (clause, by) in coverage(db, workspace).iter() {
         if adopted.policy.is_some() && !adopted.adopted.contains_key(clause) {
             continue;
@@ -386,11 +393,18 @@ pub fn paper_only(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
                 all_unrequired = false;
                 break;
             };
-            // An ill-typed condition was reported; what it applies to is not known.
-            if control.applies.iter().any(|a| !a.well_typed)
+            // Ill-typed conditions and unknown or missing archetypes were reported; what
+            // such a control applies to is not known.
+            let known = control.applies.iter().any(|a| {
+                a.archetypes
+                    .iter()
+                    .any(|n| graph.archetypes.contains_key(n))
+            });
+            if !known
+                || control.applies.iter().any(|a| !a.well_typed)
                 || *required
                     .entry(name.as_str())
-                    .or_insert_with(|| required_somewhere(db, workspace, item))
+                    .or_insert_with(|| required_today(db, workspace, item))
             {
                 all_unrequired = false;
                 break;
