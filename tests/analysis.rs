@@ -251,7 +251,7 @@ proptest! {
         let found: Vec<usize> = solver::redundant(&cond, &domains).iter().map(|r| r.index).collect();
         let mut kept: Vec<usize> = (0..terms.len()).collect();
         let mut expected = Vec::new();
-        if terms.len() >= 2 {
+        if (2..=solver::MAX_OPERANDS).contains(&terms.len()) {
             for index in 0..terms.len() {
                 let with: Vec<&Cond> = kept.iter().map(|&i| terms[i]).collect();
                 let without: Vec<&Cond> = kept.iter().filter(|&&i| i != index).map(|&i| terms[i]).collect();
@@ -262,5 +262,33 @@ proptest! {
             }
         }
         prop_assert_eq!(found, expected);
+    }
+}
+
+/// The standard library and the example organisation are analysed clean: no condition in
+/// them is impossible, empty or redundant, and no clause is covered on paper only.
+#[test]
+fn stdlib_and_example_are_analysed_clean() {
+    let mut workspaces: Vec<(String, BTreeMap<String, String>)> = polic_stdlib::MODULES
+        .iter()
+        .map(|module| {
+            let text = format!("import std.{}\n", module.name);
+            (
+                module.name.to_string(),
+                BTreeMap::from([("workspace.polic".to_string(), text)]),
+            )
+        })
+        .collect();
+    let acme = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/acme");
+    workspaces.push((
+        "examples/acme".to_string(),
+        polic_tests::read_fixture(&acme),
+    ));
+    for (name, files) in workspaces {
+        let found: Vec<String> = polic_tests::check(&files)
+            .iter()
+            .map(|d| format!("{}: {}", d.code.as_str(), d.message))
+            .collect();
+        assert!(found.is_empty(), "{name}: {found:#?}");
     }
 }

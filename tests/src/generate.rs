@@ -61,10 +61,20 @@ pub fn workspace(lines: usize) -> Vec<(String, String)> {
         }
         for i in 0..10 {
             let n = unit * 10 + i;
+            let archetype = archetypes[(n / 3) % archetypes.len()];
+            // Varied facts, so that every condition holds for some app (web fixes exposure).
+            let exposure = if archetype == "web" {
+                String::new()
+            } else {
+                format!(
+                    "  exposure = {}\n",
+                    ["internal", "partner", "internet"][n % 3]
+                )
+            };
             text += &format!(
-                "app a{n} \"App {n}\" {{\n  archetype {}\n  owner \"team-{}\"\n  data = {{pii, internal}}\n  criticality = high\n}}\n\n",
-                archetypes[(n / 3) % archetypes.len()],
+                "app a{n} \"App {n}\" {{\n  archetype {archetype}\n  owner \"team-{}\"\n  data = {{pii, internal}}\n  criticality = high\n{exposure}  regulated = {}\n}}\n\n",
                 n % 17,
+                n % 2 == 1,
             );
         }
         files.push((format!("unit{unit:05}.polic"), text));

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use polic_diagnostics::{Code, Diagnostic, Severity};
 
 use super::{Holds, analyse, archetype_witness, schema_of, solver};
-use crate::db::{Db, Workspace};
+use crate::db::{Db, Origin, Workspace};
 use crate::eval::{Missing, eval};
 use crate::hir::*;
 use crate::index::Scope;
@@ -63,6 +63,7 @@ fn condition_findings(
     match &analysis.holds {
         Holds::Never { conflict } => {
             let label = match conflict.as_slice() {
+                [] => "it holds for no value of its facts".to_string(),
                 [one] => format!("`{one}` holds for no value of its facts"),
                 parts => format!(
                     "{} cannot all hold",
@@ -268,7 +269,13 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
         candidates
             .any(|a: &String| archetype_witness(db, workspace, cond.clone(), a.clone()).is_some())
     };
-    for &item in items_of(db, workspace, ItemTag::Control) {
+    // Standard-library controls are the same for every workspace: what today's apps
+    // reach of them is not the module's fault, and cannot be fixed there.
+    let own = |item: &ItemId| *item.file.origin(db) == Origin::Workspace;
+    for &item in items_of(db, workspace, ItemTag::Control)
+        .iter()
+        .filter(|i| own(i))
+    {
         for control in &lower_item(db, workspace, item).hir.controls {
             for applies in &control.applies {
                 let Some(cond) = applies.when.as_ref().filter(|_| applies.well_typed) else {
@@ -302,7 +309,10 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
             }
         }
     }
-    for &item in items_of(db, workspace, ItemTag::Policy) {
+    for &item in items_of(db, workspace, ItemTag::Policy)
+        .iter()
+        .filter(|i| own(i))
+    {
         let lowered = lower_item(db, workspace, item);
         if lowered
             .diagnostics
@@ -420,6 +430,10 @@ pub fn paper_only(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
         let (true, Some(loc)) = (all_unrequired, located) else {
             continue;
         };
+        // Standard-library controls are left alone, as in `reach_today`.
+        if *loc.file().origin(db) != Origin::Workspace {
+            continue;
+        }
         let spelled = scope
             .standard(&clause.standard)
             .and_then(|s| s.clauses.get(&clause.key))

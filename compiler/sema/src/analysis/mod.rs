@@ -104,7 +104,7 @@ pub fn analyse_with(cond: &Cond, schema: &Schema) -> CondAnalysis {
         };
     }
     let redundant = solver::redundant(cond, &domains);
-    let terms = solver::operands(cond, redundant.first().is_none_or(|r| r.in_and));
+    let terms = solver::operands(cond, matches!(cond, Cond::And(..)));
     let redundant = redundant
         .iter()
         .map(|r| {

@@ -270,22 +270,32 @@ pub fn operands(cond: &Cond, and: bool) -> Vec<&Cond> {
     }
 }
 
-/// Folds operands back into a chain; the empty `and` is true, the empty `or` false.
+/// Folds operands back into a chain, balanced so that a long one nests only
+/// logarithmically deep; the empty `and` is true, the empty `or` false.
 pub fn join(terms: &[&Cond], and: bool) -> Cond {
-    let mut iter = terms.iter();
-    let Some(first) = iter.next() else {
-        return Cond::Const(and);
-    };
-    iter.fold((*first).clone(), |acc, term| {
-        let (a, b) = (Box::new(acc), Box::new((*term).clone()));
-        if and { Cond::And(a, b) } else { Cond::Or(a, b) }
-    })
+    match terms {
+        [] => Cond::Const(and),
+        [one] => (*one).clone(),
+        _ => {
+            let (left, right) = terms.split_at(terms.len() / 2);
+            let (a, b) = (Box::new(join(left, and)), Box::new(join(right, and)));
+            if and { Cond::And(a, b) } else { Cond::Or(a, b) }
+        }
+    }
 }
 
+/// Chains longer than this get no per-operand answers (minimal conflict, redundant
+/// terms): each operand costs a search of the whole chain.
+pub const MAX_OPERANDS: usize = 64;
+
 /// A smallest set of the `and`-operands of an unsatisfiable condition that is still
-/// unsatisfiable (no operand can be dropped from it): the conflict to show.
+/// unsatisfiable (no operand can be dropped from it): the conflict to show; empty for a
+/// chain longer than [`MAX_OPERANDS`].
 pub fn conflict<'a>(cond: &'a Cond, domains: &Domains) -> Vec<&'a Cond> {
     let mut kept = operands(cond, true);
+    if kept.len() > MAX_OPERANDS {
+        return Vec::new();
+    }
     let mut index = 0;
     while index < kept.len() {
         let mut without = kept.clone();
@@ -314,7 +324,7 @@ pub struct Redundant {
 pub fn redundant(cond: &Cond, domains: &Domains) -> Vec<Redundant> {
     let and = matches!(cond, Cond::And(..));
     let terms = operands(cond, and);
-    if terms.len() < 2 {
+    if terms.len() < 2 || terms.len() > MAX_OPERANDS {
         return Vec::new();
     }
     let mut dropped: Vec<bool> = vec![false; terms.len()];
