@@ -36,7 +36,7 @@ fn fact_type() -> impl Strategy<Value = FactType> {
 fn default_of(ty: &FactType, pick: u32) -> FactValue {
     match ty {
         FactType::Enum(v) => FactValue::Enum(pick % v.len() as u32),
-        FactType::Bool => FactValue::Bool(pick % 2 == 0),
+        FactType::Bool => FactValue::Bool(pick.is_multiple_of(2)),
         FactType::Set(v) => {
             FactValue::Set((0..v.len() as u32).filter(|i| pick >> i & 1 == 1).collect())
         }

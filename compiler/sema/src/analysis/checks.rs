@@ -452,6 +452,12 @@ pub fn paper_only(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
     out
 }
 
+/// A control's `applies-to` lines by archetype list, their conditions joined by `or`.
+type Lines<'a> = BTreeMap<BTreeSet<&'a String>, Cond>;
+
+/// An obligation with its control's name.
+type ControlObligation<'a> = (&'a str, &'a Obligation);
+
 /// Controls with the same clauses and the same applicability (equivalent conditions per
 /// archetype list), and obligations identical to another's (title and verification).
 #[salsa::tracked(returns(ref))]
@@ -462,17 +468,13 @@ pub fn duplicates(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
         .map(|(_, c)| c)
         .collect();
     let mut out = Vec::new();
-    let mut seen: Vec<(
-        &Control,
-        BTreeSet<&ClauseKey>,
-        BTreeMap<BTreeSet<&String>, Cond>,
-    )> = Vec::new();
+    let mut seen: Vec<(&Control, BTreeSet<&ClauseKey>, Lines)> = Vec::new();
     for control in &controls {
         if control.applies.is_empty() || control.applies.iter().any(|a| !a.well_typed) {
             continue;
         }
         let clauses: BTreeSet<&ClauseKey> = control.satisfies.iter().map(|(c, _)| c).collect();
-        let mut lines: BTreeMap<BTreeSet<&String>, Cond> = BTreeMap::new();
+        let mut lines: Lines = BTreeMap::new();
         for applies in &control.applies {
             let cond = applies.when.clone().unwrap_or(Cond::Const(true));
             let key: BTreeSet<&String> = applies.archetypes.iter().collect();
@@ -507,7 +509,7 @@ pub fn duplicates(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
         seen.push((control, clauses, lines));
     }
     // Looked up only, never iterated.
-    let mut obligations: HashMap<(&Option<String>, &Vec<Verify>), (&str, &Obligation)> =
+    let mut obligations: HashMap<(&Option<String>, &Vec<Verify>), ControlObligation<'_>> =
         HashMap::new();
     for control in &controls {
         for obligation in &control.obligations {
