@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use polic_diagnostics::{Code, Diagnostic, Severity};
 
-use super::{Holds, analyse, archetype_witness, schema_of, solver};
+use super::{Holds, analyse, may_hold_for, schema_of, solver};
 use crate::db::{Db, Origin, Workspace};
 use crate::eval::{Missing, eval};
 use crate::hir::*;
@@ -97,6 +97,7 @@ fn condition_findings(
             );
             false
         }
+        Holds::Undecided => false,
         Holds::Sometimes { .. } => {
             for redundant in &analysis.redundant {
                 let label = if redundant.in_and {
@@ -155,7 +156,7 @@ pub fn condition_checks(db: &dyn Db, workspace: Workspace, item: ItemId) -> Vec<
                 .collect();
             if candidates
                 .iter()
-                .any(|a| archetype_witness(db, workspace, cond.clone(), (*a).clone()).is_some())
+                .any(|a| may_hold_for(db, workspace, cond.clone(), (*a).clone()))
             {
                 live = true;
             } else if !candidates.is_empty() {
@@ -195,7 +196,7 @@ pub fn condition_checks(db: &dyn Db, workspace: Workspace, item: ItemId) -> Vec<
                 && graph
                     .archetypes
                     .keys()
-                    .all(|a| archetype_witness(db, workspace, cond.clone(), a.clone()).is_none())
+                    .all(|a| !may_hold_for(db, workspace, cond.clone(), a.clone()))
             {
                 let mut diagnostic = Diagnostic::new(
                     Code::ConditionHoldsForNoArchetype,
@@ -266,8 +267,7 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
     // Conditions that never hold, or hold for no archetype, are reported as such.
     let archetypes = archetype_graph(db, workspace);
     let some_archetype = |cond: &Cond, mut candidates: Box<dyn Iterator<Item = &String> + '_>| {
-        candidates
-            .any(|a: &String| archetype_witness(db, workspace, cond.clone(), a.clone()).is_some())
+        candidates.any(|a: &String| may_hold_for(db, workspace, cond.clone(), a.clone()))
     };
     // Standard-library controls are the same for every workspace: what today's apps
     // reach of them is not the module's fault, and cannot be fixed there.
@@ -550,5 +550,5 @@ fn equivalent(db: &dyn Db, workspace: Workspace, a: &Cond, b: &Cond) -> bool {
     );
     let schema = schema_of(db, workspace, &differ);
     let domains = solver::Domains::new(&schema, &BTreeMap::new(), &[&differ]);
-    solver::satisfy(&differ, &domains).is_none()
+    solver::never(&differ, &domains)
 }

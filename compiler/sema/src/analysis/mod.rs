@@ -24,6 +24,8 @@ pub enum Holds {
     Always,
     /// For some, e.g. the witness (written as facts).
     Sometimes { witness: String },
+    /// The search gave up ([`solver::SEARCH_BUDGET`]): nothing is reported.
+    Undecided,
 }
 
 /// A term of the condition's top-level chain that says nothing the rest does not.
@@ -86,16 +88,25 @@ pub fn analyse(db: &dyn Db, workspace: Workspace, cond: Cond) -> CondAnalysis {
 pub fn analyse_with(cond: &Cond, schema: &Schema) -> CondAnalysis {
     let domains = Domains::new(schema, &BTreeMap::new(), &[cond]);
     let show = |c: &Cond| solver::show(c, schema);
-    let Some(witness) = solver::satisfy(cond, &domains) else {
-        return CondAnalysis {
-            holds: Holds::Never {
-                conflict: solver::conflict(cond, &domains)
-                    .into_iter()
-                    .map(show)
-                    .collect(),
-            },
-            redundant: Vec::new(),
-        };
+    let witness = match solver::solve(cond, &domains) {
+        solver::Sat::Yes(witness) => witness,
+        solver::Sat::Unknown => {
+            return CondAnalysis {
+                holds: Holds::Undecided,
+                redundant: Vec::new(),
+            };
+        }
+        solver::Sat::No => {
+            return CondAnalysis {
+                holds: Holds::Never {
+                    conflict: solver::conflict(cond, &domains)
+                        .into_iter()
+                        .map(show)
+                        .collect(),
+                },
+                redundant: Vec::new(),
+            };
+        }
     };
     if solver::valid(cond, &domains) {
         return CondAnalysis {
@@ -129,15 +140,10 @@ pub fn analyse_with(cond: &Cond, schema: &Schema) -> CondAnalysis {
     }
 }
 
-/// An assignment of facts under which `cond` holds for some app of the archetype (its
-/// own and inherited facts fixed, the others free), as text; `None` when there is none.
-#[salsa::tracked(returns(ref))]
-pub fn archetype_witness(
-    db: &dyn Db,
-    workspace: Workspace,
-    cond: Cond,
-    archetype: String,
-) -> Option<String> {
+/// Whether `cond` may hold for some app of the archetype (its own and inherited facts
+/// fixed, the others free): false only when proved impossible.
+#[salsa::tracked(returns(copy))]
+pub fn may_hold_for(db: &dyn Db, workspace: Workspace, cond: Cond, archetype: String) -> bool {
     let schema = schema_of(db, workspace, &cond);
     let fixed: BTreeMap<String, FactValue> = flat_archetype(db, workspace, archetype)
         .as_ref()
@@ -149,5 +155,5 @@ pub fn archetype_witness(
         })
         .unwrap_or_default();
     let domains = Domains::new(&schema, &fixed, &[&cond]);
-    solver::satisfy(&cond, &domains).map(|w| solver::show_assignment(&w, &schema))
+    !solver::never(&cond, &domains)
 }

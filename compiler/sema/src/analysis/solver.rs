@@ -219,17 +219,56 @@ fn compare(actual: &FactValue, op: CmpOp, expected: &FactValue) -> bool {
     }
 }
 
-/// An assignment under which `cond` holds, assigning only what decides it; `None` when
-/// it holds under none.
-pub fn satisfy(cond: &Cond, domains: &Domains) -> Option<Assignment> {
-    let vars: Vec<(&Var, &Vec<Val>)> = domains.0.iter().collect();
-    let mut assignment = Assignment::new();
-    search(cond, &vars, &mut assignment).then_some(assignment)
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sat {
+    /// An assignment under which the condition holds, assigning only what decides it.
+    Yes(Assignment),
+    /// It holds under no assignment.
+    No,
+    /// The search gave up after [`SEARCH_BUDGET`] steps (a condition built to be hard):
+    /// nothing is concluded from it.
+    Unknown,
 }
 
-fn search(cond: &Cond, vars: &[(&Var, &Vec<Val>)], assignment: &mut Assignment) -> bool {
+/// Partial evaluations one search may make: a condition reading six four-valued facts
+/// fits even without pruning; real ones need a few dozen.
+pub const SEARCH_BUDGET: usize = 1 << 12;
+
+pub fn solve(cond: &Cond, domains: &Domains) -> Sat {
+    let vars: Vec<(&Var, &Vec<Val>)> = domains.0.iter().collect();
+    let mut assignment = Assignment::new();
+    let mut budget = SEARCH_BUDGET;
+    match search(cond, &vars, &mut assignment, &mut budget) {
+        Some(true) => Sat::Yes(assignment),
+        Some(false) => Sat::No,
+        None => Sat::Unknown,
+    }
+}
+
+/// A witness, if the search finds one.
+pub fn satisfy(cond: &Cond, domains: &Domains) -> Option<Assignment> {
+    match solve(cond, domains) {
+        Sat::Yes(assignment) => Some(assignment),
+        Sat::No | Sat::Unknown => None,
+    }
+}
+
+/// Whether `cond` is proved to hold under no assignment.
+pub fn never(cond: &Cond, domains: &Domains) -> bool {
+    solve(cond, domains) == Sat::No
+}
+
+/// `Some(found)`, or `None` when the budget ran out.
+fn search(
+    cond: &Cond,
+    vars: &[(&Var, &Vec<Val>)],
+    assignment: &mut Assignment,
+    budget: &mut usize,
+) -> Option<bool> {
+    *budget = budget.checked_sub(1)?;
     if let Some(result) = eval_partial(cond, assignment) {
-        return result;
+        return Some(result);
     }
     // Undecided means some variable the condition reads is unassigned.
     let Some((index, (var, values))) = vars
@@ -237,25 +276,25 @@ fn search(cond: &Cond, vars: &[(&Var, &Vec<Val>)], assignment: &mut Assignment) 
         .enumerate()
         .find(|(_, (var, _))| !assignment.contains_key(*var))
     else {
-        return false;
+        return Some(false);
     };
     for value in values.iter() {
         assignment.insert((*var).clone(), value.clone());
-        if search(cond, &vars[index + 1..], assignment) {
-            return true;
+        if search(cond, &vars[index + 1..], assignment, budget)? {
+            return Some(true);
         }
     }
     assignment.remove(*var);
-    false
+    Some(false)
 }
 
 pub fn not(cond: &Cond) -> Cond {
     Cond::Not(Box::new(cond.clone()))
 }
 
-/// Whether `cond` holds under every assignment.
+/// Whether `cond` is proved to hold under every assignment.
 pub fn valid(cond: &Cond, domains: &Domains) -> bool {
-    satisfy(&not(cond), domains).is_none()
+    never(&not(cond), domains)
 }
 
 /// The operands of a chain of `and` (or of `or`), in source order.
@@ -300,7 +339,7 @@ pub fn conflict<'a>(cond: &'a Cond, domains: &Domains) -> Vec<&'a Cond> {
     while index < kept.len() {
         let mut without = kept.clone();
         without.remove(index);
-        if satisfy(&join(&without, true), domains).is_none() {
+        if never(&join(&without, true), domains) {
             kept = without;
         } else {
             index += 1;
@@ -343,7 +382,7 @@ pub fn redundant(cond: &Cond, domains: &Domains) -> Vec<Redundant> {
         } else {
             Cond::And(Box::new(terms[index].clone()), Box::new(not(&rest)))
         };
-        if satisfy(&counter, domains).is_none() {
+        if never(&counter, domains) {
             dropped[index] = true;
             out.push(Redundant { index, in_and: and });
         }

@@ -103,13 +103,12 @@ fn may_apply(
             .any(|a| applies.archetypes.contains(a))
             && (!applies.well_typed
                 || applies.when.as_ref().is_none_or(|cond| {
-                    crate::analysis::archetype_witness(
+                    crate::analysis::may_hold_for(
                         db,
                         workspace,
                         cond.clone(),
                         archetype.hir.def.name.clone(),
                     )
-                    .is_some()
                 }))
     })
 }
