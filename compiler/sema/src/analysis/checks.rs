@@ -261,13 +261,12 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
     if apps.is_empty() {
         return out;
     }
-    let holds = |cond: &Cond, facts: &BTreeMap<String, FactValue>| {
-        eval(cond, &|f| facts.get(f), Missing::False) == Some(true)
-    };
     // Conditions that never hold, or hold for no archetype, are reported as such.
     let archetypes = archetype_graph(db, workspace);
-    let some_archetype = |cond: &Cond, mut candidates: Box<dyn Iterator<Item = &String> + '_>| {
-        candidates.any(|a: &String| may_hold_for(db, workspace, cond.clone(), a.clone()))
+    let some_archetype = |cond: &Cond, candidates: &[&String]| {
+        candidates
+            .iter()
+            .any(|a| may_hold_for(db, workspace, cond.clone(), (*a).clone()))
     };
     // Standard-library controls are the same for every workspace: what today's apps
     // reach of them is not the module's fault, and cannot be fixed there.
@@ -281,15 +280,20 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
                 let Some(cond) = applies.when.as_ref().filter(|_| applies.well_typed) else {
                     continue;
                 };
-                let reached = apps.iter().any(|(_, lineage, facts)| {
-                    applies.archetypes.iter().any(|a| lineage.contains(a)) && holds(cond, facts)
-                });
-                let candidates = applies
+                let reached = applies.archetypes.is_empty()
+                    || reached_today(
+                        db,
+                        workspace,
+                        applies.archetypes.clone(),
+                        Some(cond.clone()),
+                    );
+                let candidates: Vec<&String> = applies
                     .archetypes
                     .iter()
                     .filter_map(|a| archetypes.descendants.get(a))
-                    .flatten();
-                if !reached && some_archetype(cond, Box::new(candidates)) {
+                    .flatten()
+                    .collect();
+                if !reached && some_archetype(cond, &candidates) {
                     let mut diagnostic =
                         Diagnostic::new(
                             Code::ConditionHoldsForNoApp,
@@ -324,8 +328,8 @@ pub fn reach_today(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
         for policy in &lowered.hir.policies {
             for adopt in &policy.adopts {
                 let Some(cond) = &adopt.when else { continue };
-                if !apps.iter().any(|(_, _, facts)| holds(cond, facts))
-                    && some_archetype(cond, Box::new(archetypes.archetypes.keys()))
+                if !reached_today(db, workspace, Vec::new(), Some(cond.clone()))
+                    && some_archetype(cond, &archetypes.archetypes.keys().collect::<Vec<_>>())
                 {
                     let mut diagnostic = Diagnostic::new(
                         Code::ConditionHoldsForNoApp,
@@ -364,14 +368,31 @@ fn required_today(db: &dyn Db, workspace: Workspace, item: ItemId) -> bool {
     let Some(control) = control_applies(db, workspace, item) else {
         return false;
     };
+    control.applies.iter().any(|applies| {
+        reached_today(
+            db,
+            workspace,
+            applies.archetypes.clone(),
+            applies.when.clone(),
+        )
+    })
+}
+
+/// Whether some app of these archetypes meets the condition (any app, with no
+/// archetypes named). Keyed by the line's meaning, not its place, so the many lines that
+/// repeat one condition scan the apps once.
+#[salsa::tracked(returns(copy))]
+pub fn reached_today(
+    db: &dyn Db,
+    workspace: Workspace,
+    archetypes: Vec<String>,
+    when: Option<Cond>,
+) -> bool {
     apps_today(db, workspace).iter().any(|(_, lineage, facts)| {
-        control.applies.iter().any(|applies| {
-            applies.archetypes.iter().any(|a| lineage.contains(a))
-                && applies
-                    .when
-                    .as_ref()
-                    .is_none_or(|cond| eval(cond, &|f| facts.get(f), Missing::False) == Some(true))
-        })
+        (archetypes.is_empty() || archetypes.iter().any(|a| lineage.contains(a)))
+            && when
+                .as_ref()
+                .is_none_or(|cond| eval(cond, &|f| facts.get(f), Missing::False) == Some(true))
     })
 }
 
@@ -468,7 +489,8 @@ pub fn duplicates(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
         .map(|(_, c)| c)
         .collect();
     let mut out = Vec::new();
-    let mut seen: Vec<(&Control, BTreeSet<&ClauseKey>, Lines)> = Vec::new();
+    // By clause set: only controls with the same clauses are compared.
+    let mut seen: BTreeMap<BTreeSet<&ClauseKey>, Vec<(&Control, Lines)>> = BTreeMap::new();
     for control in &controls {
         if control.applies.is_empty() || control.applies.iter().any(|a| !a.well_typed) {
             continue;
@@ -484,9 +506,9 @@ pub fn duplicates(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
             };
             lines.insert(key, joined);
         }
-        if let Some((first, ..)) = seen.iter().find(|(_, c, l)| {
-            *c == clauses
-                && l.len() == lines.len()
+        let same_clauses = seen.entry(clauses).or_default();
+        if let Some((first, _)) = same_clauses.iter().find(|(_, l)| {
+            l.len() == lines.len()
                 && l.iter().all(|(key, a)| {
                     lines
                         .get(key)
@@ -506,7 +528,7 @@ pub fn duplicates(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> {
                 .with_help("merge their obligations into one control"),
             );
         }
-        seen.push((control, clauses, lines));
+        same_clauses.push((control, lines));
     }
     // Looked up only, never iterated.
     let mut obligations: HashMap<(&Option<String>, &Vec<Verify>), ControlObligation<'_>> =
