@@ -18,6 +18,8 @@ fn compiler_bodies() {
     let files = workspace(SIZES[0]);
     check::cold_check(&files, 1);
     check::cold_check(&files, 2);
+    let (db, workspace) = check::checked_but_analysis(&files);
+    assert_eq!(check::analysis(&db, workspace), 0);
     assert!(check::build_rule_set(&files).1 > 0);
     for kind in [
         check::EditKind::Title,

@@ -618,6 +618,7 @@ fn clause_ids_resolve_in_every_spelling() {
     let (diagnostics, rules) = compile(
         "import std.nist80053
 archetype service \"Any service\" {}
+archetype job \"Job\" {}
 control a \"A\" {
   satisfies nist80053#SA-9(3)
   applies-to service
@@ -625,8 +626,9 @@ control a \"A\" {
 }
 control b \"B\" {
   satisfies nist80053#sa-9.3, nist80053#SA-09(03)
-  applies-to service
-  obligation o \"O\" { verify attest \"owner\" }
+  applies-to service, job
+  // Not a duplicate of `a` (P0407, P0408): it applies to more, its obligation differs.
+  obligation o \"O too\" { verify attest \"owner\" }
 }
 ",
     );

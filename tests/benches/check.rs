@@ -1,6 +1,7 @@
-//! The compiler over generated workspaces of 1,000 to 1,000,000 lines: cold check, cold
-//! build of the rule set, re-check after each kind of one-line edit, hover. Throughput in lines
-//! (items) per second. `cargo bench -p polic-tests --bench check`.
+//! The compiler over generated workspaces of 1,000 to 1,000,000 lines: cold check, the
+//! analysis's share of it, cold build of the rule set, re-check after each kind of one-line
+//! edit, hover. Throughput in lines (items) per second.
+//! `cargo bench -p polic-tests --bench check`.
 
 /// The allocator the `polic` binary ships with, so that figures match what users run.
 #[global_allocator]
@@ -30,6 +31,20 @@ fn cold_check_two_threads(bencher: divan::Bencher, lines: usize) {
     bencher
         .counter(divan::counter::ItemsCount::new(line_count(&files)))
         .bench(|| bodies::cold_check(&files, 2));
+}
+
+/// The analysis's checks alone, after everything else a cold check computes: compare with
+/// `cold_check` at the same size for the share the analysis adds.
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn analysis_in_cold_check(bencher: divan::Bencher, lines: usize) {
+    let files = workspace(lines);
+    bencher
+        .counter(divan::counter::ItemsCount::new(line_count(&files)))
+        .with_inputs(|| bodies::checked_but_analysis(&files))
+        .bench_local_values(|(db, workspace)| {
+            bodies::analysis(&db, workspace);
+            db
+        });
 }
 
 #[divan::bench(args = SIZES, sample_count = 10)]

@@ -99,10 +99,20 @@ fn unit_text(unit: usize, units: usize) -> String {
     }
     for i in 0..10 {
         let n = unit * 10 + i;
+        let archetype = ARCHETYPES[(n / 3) % ARCHETYPES.len()];
+        // Varied facts, so that every condition holds for some app (web fixes exposure).
+        let exposure = if archetype == "web" {
+            String::new()
+        } else {
+            format!(
+                "  exposure = {}\n",
+                ["internal", "partner", "internet"][n % 3]
+            )
+        };
         text += &format!(
-            "app a{n} \"App {n}\" {{\n  archetype {}\n  owner \"team-{}\"\n  data = {{pii, internal}}\n  criticality = high\n}}\n\n",
-            ARCHETYPES[(n / 3) % ARCHETYPES.len()],
+            "app a{n} \"App {n}\" {{\n  archetype {archetype}\n  owner \"team-{}\"\n  data = {{pii, internal}}\n  criticality = high\n{exposure}  regulated = {}\n}}\n\n",
             n % 17,
+            n % 2 == 1,
         );
     }
     // Controls numbered 16 mod 20 apply to every service with personal data: every app

@@ -13,6 +13,7 @@ mod output;
 mod sources;
 mod test;
 mod trace;
+mod whatif;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -76,7 +77,8 @@ enum Command {
     /// Explain a diagnostic code (`polic explain P0102`), or trace a definition:
     /// `polic explain control|clause|archetype|app NAME [PATHS]`, down to each app's
     /// evidence, findings, waivers and status at `--at`; for an app, `--sources` adds where
-    /// its code implements and tests each required control.
+    /// its code implements and tests each required control; for an app, `--with
+    /// fact=value ...` shows what would be required, or no longer, if its facts changed.
     Explain(trace::ExplainArgs),
     /// List the standard-library modules, or print one.
     Stdlib {

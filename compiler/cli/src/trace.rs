@@ -44,6 +44,10 @@ pub struct ExplainArgs {
     verbose: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// For an app: what it would be asked for, or no longer, with these facts instead
+    /// (`--with exposure=internet --with data={pii,payment}`).
+    #[arg(long, value_name = "FACT=VALUE")]
+    with: Vec<String>,
 }
 
 pub fn run(kind: &str, name: &str, paths: &[String], args: &ExplainArgs) -> u8 {
@@ -79,6 +83,23 @@ pub fn run(kind: &str, name: &str, paths: &[String], args: &ExplainArgs) -> u8 {
         eprintln!(
             "note: traced from what could be read; what the errors leave unresolved is missing"
         );
+    }
+    if !args.with.is_empty() {
+        if kind != Kind::App {
+            eprintln!("error: `--with` applies to `polic explain app` only");
+            return exit::USAGE;
+        }
+        let model = polic_sema::model::model(&compiled.db, compiled.workspace);
+        return match crate::whatif::what_if(model, name, &args.with) {
+            Ok(report) => {
+                let _ = std::io::stdout().write_all(report.as_bytes());
+                exit::CLEAN
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                exit::USAGE
+            }
+        };
     }
     let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
     let specs = match sources::specs(&args.sources, &paths) {

@@ -377,3 +377,44 @@ fn diff_between_policies() {
     let changed = polic(&["diff", "clean", "failing-test"]);
     insta::assert_snapshot!("diff", stdout(&changed));
 }
+
+#[test]
+fn explain_app_with_other_facts_shows_what_appears_and_disappears() {
+    let output = polic(&[
+        "explain",
+        "app",
+        "marketing-site",
+        "../../examples/acme",
+        "--with",
+        "data={pii}",
+        "--with",
+        "regulated=true",
+    ]);
+    let stderr = |output: &Output| String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("what-if", stdout(&output));
+    // A fact its archetype fixes, and a misspelt fact, are errors with help.
+    for (with, expected) in [
+        (
+            "exposure=partner",
+            "archetype `k8s-web-service` fixes `exposure`",
+        ),
+        ("exposre=internet", "did you mean `exposure`?"),
+        ("criticality=hgih", "did you mean `high`?"),
+    ] {
+        let output = polic(&[
+            "explain",
+            "app",
+            "marketing-site",
+            "../../examples/acme",
+            "--with",
+            with,
+        ]);
+        assert_eq!(output.status.code(), Some(2), "{with}");
+        assert!(
+            stderr(&output).contains(expected),
+            "{with}: {}",
+            stderr(&output)
+        );
+    }
+}

@@ -69,6 +69,11 @@ codes! {
     InvalidComparison = "P0204", "invalid-comparison", Error, "a comparison that cannot mean anything";
     DuplicateEnumValue = "P0205", "duplicate-enum-value", Error, "an enum type lists one value twice";
     NonBoolCondition = "P0206", "non-bool-condition", Error, "a condition that is not true or false";
+    ConditionNeverHolds = "P0207", "condition-never-holds", Warning, "a condition holds for no assignment of the facts";
+    ConditionAlwaysHolds = "P0208", "condition-always-holds", Warning, "a `when` condition holds whatever the facts";
+    RedundantTerm = "P0209", "redundant-term", Warning, "a term of a condition says nothing the rest does not";
+    ConditionHoldsForNoArchetype = "P0210", "condition-holds-for-no-archetype", Warning, "an `applies-to` or `adopt` condition holds for no archetype it can reach";
+    ConditionHoldsForNoApp = "P0211", "condition-holds-for-no-app", Hint, "a condition holds for no app of the workspace today";
 
     InheritanceCycle = "P0301", "inheritance-cycle", Error, "archetypes extend each other in a cycle";
     ConflictingFacts = "P0302", "conflicting-facts", Error, "an archetype inherits two different values for one fact";
@@ -79,6 +84,9 @@ codes! {
     ControlSatisfiesNothing = "P0403", "control-satisfies-nothing", Warning, "a control satisfies no clause";
     ControlWithoutAppliesTo = "P0404", "control-without-applies-to", Error, "a control does not say what it applies to";
     DuplicateObligation = "P0405", "duplicate-obligation", Error, "a control has two obligations with one name";
+    PaperOnlyCoverage = "P0406", "paper-only-coverage", Warning, "a clause is satisfied only by controls no app is asked to meet";
+    DuplicateControl = "P0407", "duplicate-control", Warning, "two controls have the same applicability and clauses";
+    IdenticalObligation = "P0408", "identical-obligation", Warning, "an obligation has the same title and verification as another";
 
     WeightOutOfRange = "P0501", "weight-out-of-range", Error, "a level or weight is outside the allowed range";
     WeightedTwice = "P0502", "weighted-twice", Error, "a clause or group is weighted twice";

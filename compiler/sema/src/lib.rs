@@ -7,6 +7,7 @@
 //! signatures only) → `symbols` (the workspace) → `lower_file` (one file resolved) →
 //! `model` (the workspace resolved) → [`check`].
 
+pub mod analysis;
 pub mod build;
 pub use polic_ruleset::clause_id;
 pub mod db;

@@ -59,7 +59,7 @@ impl EditKind {
             EditKind::Title => ("\"Control 0\"", "\"Control 0!\""),
             EditKind::ConditionTerm => (
                 "when exposure == internet\n",
-                "when exposure == internet and criticality >= low\n",
+                "when exposure == internet and criticality >= medium\n",
             ),
             EditKind::ClauseReference => {
                 ("satisfies bench#B-1\n", "satisfies bench#B-1, bench#B-2\n")
@@ -151,4 +151,28 @@ impl Hover {
         })
         .expect("a hover")
     }
+}
+
+/// A fresh database on which everything a cold check reads, except the analysis's own
+/// checks, has been computed: every file lowered and the model's other checks run (P0402's
+/// per-archetype questions, which the analysis answers, included).
+pub fn checked_but_analysis(files: &[(String, String)]) -> (Database, Workspace) {
+    use polic_sema::model::{adoption, checks};
+    let db = Database::default();
+    let workspace = db.workspace(files.to_vec(), polic_tests::TODAY);
+    for &file in polic_sema::index::files_in_scope(&db, workspace) {
+        polic_sema::file_diagnostics(&db, workspace, file);
+    }
+    adoption::adoption(&db, workspace);
+    adoption::uncovered(&db, workspace);
+    checks::applicability(&db, workspace);
+    checks::unused(&db, workspace);
+    (db, workspace)
+}
+
+/// The analysis's checks on such a database: what they add to a cold check.
+pub fn analysis(db: &Database, workspace: Workspace) -> usize {
+    let found = polic_sema::analysis::checks::diagnostics(db, workspace);
+    assert!(found.is_empty(), "{found:?}");
+    found.len()
 }

@@ -13,7 +13,6 @@ use super::coverage::{Applicability, control_applies};
 use super::reach::app_context;
 use super::{ResolvedArchetype, items_of, show_value};
 use crate::db::{Db, File, Origin, Workspace};
-use crate::eval::{Missing, eval};
 use crate::hir::*;
 use crate::index::{Scope, definition, files_in_scope, symbols};
 use crate::item::{ItemId, ItemTag, item_ids};
@@ -44,7 +43,7 @@ pub fn applicability(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> 
             .filter_map(|named| graph.descendants.get(named))
             .flatten()
             .filter_map(|name| graph.archetypes.get(name))
-            .any(|archetype| may_apply(control, archetype));
+            .any(|archetype| may_apply(db, workspace, control, archetype));
         if !possible {
             diagnostics.push(
                 Diagnostic::new(Code::ControlAppliesToNothing, format!("control `{}` applies to no archetype", control.name), control.loc)
@@ -57,7 +56,7 @@ pub fn applicability(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> 
             let Some(control) = controls.get(control_name.as_str()) else {
                 continue;
             };
-            if !may_apply(control, archetype) {
+            if !may_apply(db, workspace, control, archetype) {
                 diagnostics.push(
                     Diagnostic::new(
                         Code::ProvidesUnrequired,
@@ -89,9 +88,14 @@ pub fn applicability(db: &dyn Db, workspace: Workspace) -> Vec<Diagnostic<Loc>> 
     diagnostics
 }
 
-/// Whether a control can apply to some app of the archetype (conditions on facts the
-/// archetype does not fix may go either way).
-pub(super) fn may_apply(control: &Applicability, archetype: &ResolvedArchetype) -> bool {
+/// Whether a control can apply to some app of the archetype: decided over the facts the
+/// archetype leaves free (crate::analysis).
+pub(super) fn may_apply(
+    db: &dyn Db,
+    workspace: Workspace,
+    control: &Applicability,
+    archetype: &ResolvedArchetype,
+) -> bool {
     control.applies.iter().any(|applies| {
         archetype
             .lineage
@@ -99,11 +103,12 @@ pub(super) fn may_apply(control: &Applicability, archetype: &ResolvedArchetype) 
             .any(|a| applies.archetypes.contains(a))
             && (!applies.well_typed
                 || applies.when.as_ref().is_none_or(|cond| {
-                    eval(
-                        cond,
-                        &|fact| archetype.facts.get(fact).map(|(v, _)| v),
-                        Missing::Unknown,
-                    ) != Some(false)
+                    crate::analysis::may_hold_for(
+                        db,
+                        workspace,
+                        cond.clone(),
+                        archetype.hir.def.name.clone(),
+                    )
                 }))
     })
 }

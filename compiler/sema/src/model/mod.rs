@@ -264,6 +264,7 @@ pub fn model_diagnostics(db: &dyn Db, workspace: Workspace) -> HashMap<File, Vec
         all.extend(checks::waiver_check(db, workspace, item));
     }
     all.extend(checks::unused(db, workspace));
+    all.extend(crate::analysis::checks::diagnostics(db, workspace));
     let mut by_file: HashMap<File, Vec<Diagnostic<Loc>>> = HashMap::new();
     for diagnostic in all {
         by_file

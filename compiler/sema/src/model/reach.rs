@@ -86,10 +86,9 @@ pub fn control_archetypes(db: &dyn Db, workspace: Workspace, item: ItemId) -> Ar
         .filter_map(|named| graph.descendants.get(named))
         .flatten()
         .filter(|name| {
-            graph
-                .archetypes
-                .get(*name)
-                .is_some_and(|archetype| super::checks::may_apply(control, archetype))
+            graph.archetypes.get(*name).is_some_and(|archetype| {
+                super::checks::may_apply(db, workspace, control, archetype)
+            })
         })
         .cloned()
         .collect();
