@@ -1236,15 +1236,19 @@ fn settle<'a>(
     }
 }
 
-/// When an open finding must be fixed: the day it was first seen plus the control's window
-/// for its severity (or the control's `due`); `None` when the control sets neither.
+/// When an open finding must be fixed: its own due date (a CISA KEV entry's) when it has
+/// one, else the day it was opened (first seen, or reopened) plus the control's window for
+/// its severity (or the control's `due`); `None` when none of these is set.
 pub fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
+    if let Some(due) = finding.due {
+        return Some(due.date());
+    }
     let window = control
         .remediation
         .get(&finding.severity)
         .copied()
         .or(control.due_days)?;
     Some(Date::from_days_since_epoch(
-        finding.first_seen.date().days_since_epoch() + i64::from(window),
+        finding.opened().date().days_since_epoch() + i64::from(window),
     ))
 }
