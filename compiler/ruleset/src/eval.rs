@@ -1031,7 +1031,7 @@ impl<'a> EvidenceIndex<'a> {
                 Some(named) => *named == control.name,
                 None => finding.tool.as_deref().is_some_and(scanned_by),
             };
-            let (true, Some(due)) = (relevant, finding_due(control, finding)) else {
+            let (true, Some(due)) = (relevant, finding_due(control, finding, at)) else {
                 continue;
             };
             self.used_findings.insert(i);
@@ -1237,9 +1237,9 @@ fn settle<'a>(
 }
 
 /// When an open finding must be fixed: its own due date (a CISA KEV entry's) when it has
-/// one, else the day it was opened (first seen, or reopened) plus the control's window for
+/// one, else the day it was opened by `at` (first seen, or reopened) plus the control's window for
 /// its severity (or the control's `due`); `None` when none of these is set.
-pub fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
+pub fn finding_due(control: &Control, finding: &Finding, at: Date) -> Option<Date> {
     if let Some(due) = finding.due {
         return Some(due.date());
     }
@@ -1249,6 +1249,6 @@ pub fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
         .copied()
         .or(control.due_days)?;
     Some(Date::from_days_since_epoch(
-        finding.opened().date().days_since_epoch() + i64::from(window),
+        finding.opened_by(at).date().days_since_epoch() + i64::from(window),
     ))
 }

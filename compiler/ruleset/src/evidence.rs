@@ -178,9 +178,13 @@ pub struct Finding {
 }
 
 impl Finding {
-    /// Its latest opening: when it was reopened, else first seen. Windows count from here.
-    pub fn opened(&self) -> When {
-        self.reopened.unwrap_or(self.first_seen)
+    /// Its latest opening by the end of `day`: when it was reopened, else first seen.
+    /// Windows count from here; before it reopened, its clock is the first one.
+    pub fn opened_by(&self, day: Date) -> When {
+        match self.reopened {
+            Some(reopened) if !reopened.after(day) => reopened,
+            _ => self.first_seen,
+        }
     }
 }
 
@@ -332,7 +336,7 @@ pub const SEVERITIES: &[&str] = &["critical", "high", "medium", "low"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
+struct EvidenceLine {
     #[serde(default, rename = "kind")]
     _kind: Option<String>,
     app: Option<String>,
@@ -346,12 +350,22 @@ struct Line {
     collected: Option<String>,
     expires: Option<String>,
     detail: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindingLine {
+    #[serde(rename = "kind")]
+    _kind: String,
+    app: Option<String>,
     id: Option<String>,
     severity: Option<String>,
     first_seen: Option<String>,
     fixed: Option<String>,
     due: Option<String>,
     reopened: Option<String>,
+    tool: Option<String>,
+    control: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -453,14 +467,12 @@ pub fn read_json_lines(file: &str, text: &str, into: &mut EvidenceSet) -> Vec<In
         };
         let origin = format!("{file}:{line}");
         let read = match kind.as_str() {
-            "evidence" | "finding" => parse::<Line>(value).and_then(|record| {
-                if kind == "evidence" {
-                    into.evidence.push(evidence(record, origin)?);
-                } else {
-                    into.findings.push(finding(record, origin)?);
-                }
-                Ok(())
-            }),
+            "evidence" => parse(value)
+                .and_then(|record| evidence(record, origin))
+                .map(|e| into.evidence.push(e)),
+            "finding" => parse(value)
+                .and_then(|record| finding(record, origin))
+                .map(|f| into.findings.push(f)),
             "deployment" => parse(value)
                 .and_then(|record| deployment(record, origin))
                 .map(|d| into.deployments.push(d)),
@@ -518,7 +530,7 @@ fn time_field(value: Option<String>, field: &str) -> Result<Option<When>, Proble
         .transpose()
 }
 
-fn evidence(record: Line, origin: Origin) -> Result<Evidence, Problem> {
+fn evidence(record: EvidenceLine, origin: Origin) -> Result<Evidence, Problem> {
     let subject = match (record.app, record.archetype) {
         (Some(app), None) => Subject::App(app),
         (None, Some(archetype)) => Subject::Archetype(archetype),
@@ -582,7 +594,7 @@ fn not_before(
     }
 }
 
-fn finding(record: Line, origin: Origin) -> Result<Finding, Problem> {
+fn finding(record: FindingLine, origin: Origin) -> Result<Finding, Problem> {
     let first_seen = required(time_field(record.first_seen, "first_seen")?, "first_seen")?;
     let fixed = time_field(record.fixed, "fixed")?;
     let reopened = time_field(record.reopened, "reopened")?;
@@ -1275,6 +1287,9 @@ mod tests {
             // 8: a deployment's field on evidence, the issue's own example
             r#"{"app":"shop","control":"c","status":"pass","collected":"2026-03-02","deployed":"2026-03-02"}"#,
             "\n",
+            // 9: a finding's field on evidence is not silently dropped
+            r#"{"app":"shop","control":"c","status":"pass","collected":"2026-03-02","severity":"high"}"#,
+            "\n",
         ));
         assert!(set.deployments.is_empty() && set.incidents.is_empty());
         assert!(set.measurements.is_empty() && set.evidence.is_empty());
@@ -1286,7 +1301,8 @@ mod tests {
         5: not a valid evidence record: invalid type: string "fast", expected f64
         6: missing field `measured`
         7: unknown kind `deploy`
-        8: not a valid evidence record: unknown field `deployed`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`, `id`, `severity`, `first_seen`, `fixed`, `due`, `reopened`
+        8: not a valid evidence record: unknown field `deployed`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
+        9: not a valid evidence record: unknown field `severity`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
         "#);
     }
 
@@ -1305,7 +1321,14 @@ mod tests {
         2: `fixed` (2026-03-05) is before `reopened` (2026-04-01)
         ");
         let cve3 = &set.findings[0];
-        assert_eq!(cve3.opened().to_string(), "2026-04-01");
+        assert_eq!(cve3.opened_by(AT).to_string(), "2026-04-01");
+        // Evaluated before it reopened, its clock is the first one.
+        let march = Date {
+            year: 2026,
+            month: 3,
+            day: 31,
+        };
+        assert_eq!(cve3.opened_by(march).to_string(), "2026-03-01");
         assert_eq!(
             cve3.due.map(|d| d.to_string()).as_deref(),
             Some("2026-04-10")
