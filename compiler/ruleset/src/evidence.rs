@@ -629,16 +629,20 @@ fn deployment(record: DeploymentLine, origin: Origin) -> Result<Deployment, Prob
         let names: Vec<&str> = DeploymentOutcome::ALL.iter().map(|(n, _)| *n).collect();
         return Err(format!("`outcome` is `{outcome}`: expected {}", quoted(&names)).into());
     };
+    let deployed = required(time_field(record.deployed, "deployed")?, "deployed")?;
     let commits = record
         .commits
         .into_iter()
         .map(|commit| {
+            let committed = required(
+                time_field(commit.committed, "commits[].committed")?,
+                "commits[].committed",
+            )?;
+            // A lead time is never negative: a commit cannot ship before it was made.
+            not_before(Some(deployed), "deployed", committed, "commits[].committed")?;
             Ok(Commit {
                 sha: required(commit.sha, "commits[].sha")?,
-                committed: required(
-                    time_field(commit.committed, "commits[].committed")?,
-                    "commits[].committed",
-                )?,
+                committed,
             })
         })
         .collect::<Result<Vec<_>, Problem>>()?;
@@ -646,7 +650,7 @@ fn deployment(record: DeploymentLine, origin: Origin) -> Result<Deployment, Prob
         app: required(record.app, "app")?,
         id: required(record.id, "id")?,
         environment: record.environment.unwrap_or_else(|| PRODUCTION.to_string()),
-        deployed: required(time_field(record.deployed, "deployed")?, "deployed")?,
+        deployed,
         outcome,
         commits,
         restores: record.restores,
@@ -1272,22 +1276,25 @@ mod tests {
             // 3: a commit without its time
             r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02","outcome":"failed","commits":[{"sha":"abc"}]}"#,
             "\n",
-            // 4: resolved before it opened
+            // 4: a commit after the deployment that shipped it
+            r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02T10:00:00Z","outcome":"success","commits":[{"sha":"abc","committed":"2026-03-02T11:00:00Z"}]}"#,
+            "\n",
+            // 5: resolved before it opened
             r#"{"kind":"incident","app":"shop","id":"i1","opened":"2026-03-02T10:20:00Z","resolved":"2026-03-02T10:00:00Z"}"#,
             "\n",
-            // 5: a value that is not a number
+            // 6: a value that is not a number
             r#"{"kind":"measurement","app":"shop","metric":"m","value":"fast","measured":"2026-03-03"}"#,
             "\n",
-            // 6: no time
+            // 7: no time
             r#"{"kind":"measurement","app":"shop","metric":"m","value":1}"#,
             "\n",
-            // 7: a kind that does not exist
+            // 8: a kind that does not exist
             r#"{"kind":"deploy","app":"shop"}"#,
             "\n",
-            // 8: a deployment's field on evidence, the issue's own example
+            // 9: a deployment's field on evidence, the issue's own example
             r#"{"app":"shop","control":"c","status":"pass","collected":"2026-03-02","deployed":"2026-03-02"}"#,
             "\n",
-            // 9: a finding's field on evidence is not silently dropped
+            // 10: a finding's field on evidence is not silently dropped
             r#"{"app":"shop","control":"c","status":"pass","collected":"2026-03-02","severity":"high"}"#,
             "\n",
         ));
@@ -1297,12 +1304,13 @@ mod tests {
         1: not a valid evidence record: unknown field `severity`, expected one of `kind`, `app`, `id`, `environment`, `deployed`, `outcome`, `commits`, `restores`, `detail`
         2: `outcome` is `ok`: expected `success`, `failed`, `rolled-back`
         3: missing field `commits[].committed`
-        4: `resolved` (2026-03-02T10:00:00Z) is before `opened` (2026-03-02T10:20:00Z)
-        5: not a valid evidence record: invalid type: string "fast", expected f64
-        6: missing field `measured`
-        7: unknown kind `deploy`
-        8: not a valid evidence record: unknown field `deployed`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
-        9: not a valid evidence record: unknown field `severity`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
+        4: `deployed` (2026-03-02T10:00:00Z) is before `commits[].committed` (2026-03-02T11:00:00Z)
+        5: `resolved` (2026-03-02T10:00:00Z) is before `opened` (2026-03-02T10:20:00Z)
+        6: not a valid evidence record: invalid type: string "fast", expected f64
+        7: missing field `measured`
+        8: unknown kind `deploy`
+        9: not a valid evidence record: unknown field `deployed`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
+        10: not a valid evidence record: unknown field `severity`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
         "#);
     }
 
