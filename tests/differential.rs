@@ -144,6 +144,7 @@ fn rule_set(rng: &mut Rng) -> RuleSet {
                 .collect(),
             phase: None,
             due_days: rng.chance(80).then(|| rng.below(40) as u32),
+            targets: Vec::new(),
             remediation: ["critical", "high"]
                 .into_iter()
                 .filter_map(|s| {

@@ -4,6 +4,7 @@
 //! Everything is computed for one app over one window ending at the evaluation date.
 
 pub mod bands;
+pub mod catalog;
 pub mod dora;
 pub mod patch;
 

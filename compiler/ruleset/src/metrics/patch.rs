@@ -141,6 +141,7 @@ mod tests {
             phase: None,
             due_days: None,
             remediation: [("critical".to_string(), 15), ("high".to_string(), 30)].into(),
+            targets: Vec::new(),
             obligations: Vec::new(),
             weight: 1,
             source: String::new(),
