@@ -7,6 +7,7 @@ pub mod bands;
 pub mod catalog;
 pub mod dora;
 pub mod patch;
+pub mod target;
 
 use crate::evidence::{When, day_end};
 use jiff::{SignedDuration, Timestamp};
