@@ -153,6 +153,8 @@ pub struct AppReport<'a> {
     /// Indices of required controls that nothing speaks to: no evidence, finding, code tag,
     /// waiver or platform.
     pub uncovered: Vec<usize>,
+    /// The required controls' metric targets, by control then place in it.
+    pub targets: Vec<crate::metrics::target::TargetResult<'a>>,
 }
 
 impl<'a> AppReport<'a> {
@@ -393,6 +395,7 @@ pub fn evaluate<'a>(
     options: &Options,
 ) -> Result<Report<'a>, EngineError> {
     let at = options.at;
+    let set = evidence;
     let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let mut index = EvidenceIndex::new(rules, evidence, scans, at);
@@ -507,6 +510,7 @@ pub fn evaluate<'a>(
             (std::cmp::Reverse(i.priority), i.control_index, i.obligation)
         });
         ranks.push(rank);
+        let targets = crate::metrics::target::judge_required(rules, set, &items, &app.name, at);
         apps.push(AppReport {
             app,
             criticality,
@@ -514,6 +518,7 @@ pub fn evaluate<'a>(
             items,
             code,
             uncovered,
+            targets,
         });
     }
     for (app, rank) in apps.iter_mut().zip(&ranks) {

@@ -6,11 +6,13 @@ use super::catalog::{self, Unit};
 use super::dora::Delivery;
 use super::patch::time_to_patch;
 use super::{Window, median, percentile};
-use crate::eval::finding_due;
+use crate::RuleSet;
+use crate::eval::{Item, finding_due};
 use crate::evidence::{EvidenceSet, Finding};
 use crate::schema::{Control, MetricTarget};
 use jiff::SignedDuration;
 use polic_syntax::ast::Date;
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged {
@@ -21,6 +23,53 @@ pub struct Judged {
     pub met: bool,
     /// The DORA band of the metric's value over the window, for the DORA keys.
     pub band: Option<String>,
+}
+
+/// A required control's target, judged for one app.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetResult<'a> {
+    pub control_index: usize,
+    pub target: &'a MetricTarget,
+    pub judged: Judged,
+}
+
+/// The targets of every control an app requires (those `items` are for).
+pub fn judge_required<'a>(
+    rules: &'a RuleSet,
+    set: &EvidenceSet,
+    items: &[Item<'a>],
+    app: &str,
+    at: Date,
+) -> Vec<TargetResult<'a>> {
+    let required: BTreeSet<usize> = items.iter().map(|i| i.control_index).collect();
+    required
+        .into_iter()
+        .flat_map(|c| {
+            let control = &rules.controls[c];
+            control.targets.iter().map(move |target| TargetResult {
+                control_index: c,
+                target,
+                judged: judge(target, control, app, set, at),
+            })
+        })
+        .collect()
+}
+
+/// `time-to-patch p90 <= 360 hours over 90d severity critical`, as the rule set keeps it.
+pub fn describe(target: &MetricTarget) -> String {
+    let severity = target
+        .severity
+        .as_ref()
+        .map(|s| format!(" severity {s}"))
+        .unwrap_or_default();
+    format!(
+        "{} {} {} {} over {}d{severity}",
+        target.metric,
+        target.statistic,
+        target.op,
+        show(target.value as f64, &target.unit),
+        target.window_days
+    )
 }
 
 /// Whether a finding is the control's: it names the control, or the scanner that reported
@@ -162,12 +211,22 @@ fn band(metric: &str, delivery: &Delivery) -> Option<String> {
     band.map(str::to_string)
 }
 
-/// How a value of `unit` is shown: `36.0 h`, `40.0 %`, `1.5 per week`, `3`.
+/// One decimal, none when whole: `36`, `40.5`.
+fn round(value: f64) -> String {
+    let tenths = (value * 10.0).round() / 10.0;
+    if tenths.fract() == 0.0 {
+        format!("{tenths:.0}")
+    } else {
+        format!("{tenths:.1}")
+    }
+}
+
+/// How a value of `unit` is shown: `36 h`, `40.5 %`, `1.5 per week`, `3`.
 pub fn show(value: f64, unit: &str) -> String {
     match Unit::parse(unit) {
-        Some(Unit::Hours) => format!("{value:.1} h"),
-        Some(Unit::Percent) => format!("{value:.1} %"),
-        Some(Unit::PerWeek) => format!("{value:.1} per week"),
+        Some(Unit::Hours) => format!("{} h", round(value)),
+        Some(Unit::Percent) => format!("{} %", round(value)),
+        Some(Unit::PerWeek) => format!("{} per week", round(value)),
         Some(Unit::Count) | None => format!("{value}"),
     }
 }
