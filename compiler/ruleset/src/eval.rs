@@ -395,7 +395,7 @@ pub fn evaluate<'a>(
     options: &Options,
 ) -> Result<Report<'a>, EngineError> {
     let at = options.at;
-    let set = evidence;
+    let metric_records = crate::metrics::target::by_app(evidence);
     let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let mut index = EvidenceIndex::new(rules, evidence, scans, at);
@@ -510,7 +510,12 @@ pub fn evaluate<'a>(
             (std::cmp::Reverse(i.priority), i.control_index, i.obligation)
         });
         ranks.push(rank);
-        let targets = crate::metrics::target::judge_required(rules, set, &items, &app.name, at);
+        let targets = crate::metrics::target::judge_required(
+            rules,
+            metric_records.get(app.name.as_str()),
+            &items,
+            at,
+        );
         apps.push(AppReport {
             app,
             criticality,

@@ -8,11 +8,11 @@ use super::patch::time_to_patch;
 use super::{Window, median, percentile};
 use crate::RuleSet;
 use crate::eval::{Item, finding_due};
-use crate::evidence::{EvidenceSet, Finding};
+use crate::evidence::{Deployment, EvidenceSet, Finding, Incident};
 use crate::schema::{Control, MetricTarget};
 use jiff::SignedDuration;
 use polic_syntax::ast::Date;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Judged {
@@ -33,14 +33,38 @@ pub struct TargetResult<'a> {
     pub judged: Judged,
 }
 
+/// One app's records that metrics read.
+#[derive(Debug, Default)]
+pub struct Records<'a> {
+    pub findings: Vec<&'a Finding>,
+    pub deployments: Vec<&'a Deployment>,
+    pub incidents: Vec<&'a Incident>,
+}
+
+/// The records by app, read once for every app's targets.
+pub fn by_app(set: &EvidenceSet) -> BTreeMap<&str, Records<'_>> {
+    let mut by: BTreeMap<&str, Records> = BTreeMap::new();
+    for f in &set.findings {
+        by.entry(&f.app).or_default().findings.push(f);
+    }
+    for d in &set.deployments {
+        by.entry(&d.app).or_default().deployments.push(d);
+    }
+    for i in &set.incidents {
+        by.entry(&i.app).or_default().incidents.push(i);
+    }
+    by
+}
+
 /// The targets of every control an app requires (those `items` are for).
 pub fn judge_required<'a>(
     rules: &'a RuleSet,
-    set: &EvidenceSet,
+    records: Option<&Records>,
     items: &[Item<'a>],
-    app: &str,
     at: Date,
 ) -> Vec<TargetResult<'a>> {
+    let none = Records::default();
+    let records = records.unwrap_or(&none);
     let required: BTreeSet<usize> = items.iter().map(|i| i.control_index).collect();
     required
         .into_iter()
@@ -49,7 +73,7 @@ pub fn judge_required<'a>(
             control.targets.iter().map(move |target| TargetResult {
                 control_index: c,
                 target,
-                judged: judge(target, control, app, set, at),
+                judged: judge(target, control, records, at),
             })
         })
         .collect()
@@ -92,19 +116,13 @@ fn hours(d: Option<SignedDuration>) -> Option<f64> {
 }
 
 /// Judges `target` of `control` for `app` at `at`.
-pub fn judge(
-    target: &MetricTarget,
-    control: &Control,
-    app: &str,
-    set: &EvidenceSet,
-    at: Date,
-) -> Judged {
+pub fn judge(target: &MetricTarget, control: &Control, records: &Records, at: Date) -> Judged {
     let window = Window::new(at, target.window_days);
     let statistic = target.statistic.as_str();
     let delivery = || {
         Delivery::new(
-            set.deployments.iter().filter(|d| d.app == app),
-            set.incidents.iter().filter(|i| i.app == app),
+            records.deployments.iter().copied(),
+            records.incidents.iter().copied(),
             window,
         )
     };
@@ -118,10 +136,8 @@ pub fn judge(
     };
     let (value, delivery) = match target.metric.as_str() {
         "time-to-patch" => {
-            let findings = set.findings.iter().filter(|f| {
-                f.app == app
-                    && concerns(control, f)
-                    && target.severity.as_ref().is_none_or(|s| *s == f.severity)
+            let findings = records.findings.iter().copied().filter(|f| {
+                concerns(control, f) && target.severity.as_ref().is_none_or(|s| *s == f.severity)
             });
             let per = time_to_patch(findings, window, |f| finding_due(control, f, at));
             let took = sorted(
@@ -284,7 +300,7 @@ mod tests {
         let errors = read_json_lines(
             "e.jsonl",
             concat!(
-                // Critical, trivy: 5 d and 20 d (due at 15 d). Other app, other tool: not read.
+                // Critical, trivy: 5 d and 20 d (due at 15 d). Other tool, other app: not read.
                 r#"{"kind":"finding","app":"shop","id":"C1","severity":"critical","tool":"trivy","first_seen":"2026-11-01","fixed":"2026-11-06"}"#,
                 "\n",
                 r#"{"kind":"finding","app":"shop","id":"C2","severity":"critical","tool":"trivy","first_seen":"2026-11-01","fixed":"2026-11-21"}"#,
@@ -310,7 +326,7 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         let at = Date::new(2026, 12, 31).expect("date");
         let judged = |t: MetricTarget| {
-            let j = judge(&t, &control(), "shop", &set, at);
+            let j = judge(&t, &control(), &by_app(&set)["shop"], at);
             format!(
                 "{} {} {} {}: {:?} met {} band {:?}",
                 t.metric, t.statistic, t.op, t.value, j.value, j.met, j.band
