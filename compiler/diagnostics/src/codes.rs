@@ -79,9 +79,9 @@ codes! {
     ControlSatisfiesNothing = "P0403", "control-satisfies-nothing", Warning, "a control satisfies no clause";
     ControlWithoutAppliesTo = "P0404", "control-without-applies-to", Error, "a control does not say what it applies to";
     DuplicateObligation = "P0405", "duplicate-obligation", Error, "a control has two obligations with one name";
-    UnknownMetric = "P0406", "unknown-metric", Error, "a target names no metric, or a statistic or filter its metric does not have";
-    WrongUnit = "P0407", "wrong-unit", Error, "a target's value is not in its statistic's unit";
-    ImpossibleTarget = "P0408", "impossible-target", Error, "a target that no value can meet";
+    UnknownMetric = "P0409", "unknown-metric", Error, "a target names no metric, or a statistic or filter its metric does not have";
+    WrongUnit = "P0410", "wrong-unit", Error, "a target's value is not in its statistic's unit";
+    ImpossibleTarget = "P0411", "impossible-target", Error, "a target that no value can meet";
 
     WeightOutOfRange = "P0501", "weight-out-of-range", Error, "a level or weight is outside the allowed range";
     WeightedTwice = "P0502", "weighted-twice", Error, "a clause or group is weighted twice";
