@@ -144,6 +144,7 @@ fn rule_set(rng: &mut Rng) -> RuleSet {
                 .collect(),
             phase: None,
             due_days: rng.chance(80).then(|| rng.below(40) as u32),
+            targets: Vec::new(),
             remediation: ["critical", "high"]
                 .into_iter()
                 .filter_map(|s| {
@@ -384,7 +385,16 @@ fn evidence(
         let control =
             (tool.is_none() || rng.chance(20)).then(|| rng.pick(&rules.controls).name.clone());
         let (first_text, first_seen) = time(rng, at);
-        let fixed = rng.chance(30).then(|| time(rng, at + 10));
+        // A fix is never before the finding (that is an input error): an earlier draw is
+        // taken as a fix at the instant it was seen.
+        let fixed = rng.chance(30).then(|| {
+            let (text, fixed) = time(rng, at + 10);
+            if fixed < first_seen {
+                (first_text.clone(), first_seen)
+            } else {
+                (text, fixed)
+            }
+        });
         let mut line = serde_json::json!({
             "kind": "finding", "app": app, "id": format!("CVE-{f}"), "severity": severity,
             "first_seen": first_text,

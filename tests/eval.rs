@@ -446,3 +446,22 @@ fn clauses_are_listed_in_natural_order() {
         );
     });
 }
+
+#[test]
+fn metric_targets_are_judged_per_app() {
+    let dir = fixture("metrics");
+    let text = std::fs::read_to_string(dir.join("evidence.jsonl")).expect("evidence");
+    // By hand, at 2026-03-31:
+    // - critical fixes took 4 d and 20 d: p90 (rank ceil(1.8) = 2) 20 d = 480 h > 360 h:
+    //   unmet. CVE-3 (high, KEV due 03-20) is open 11 days past its due date: count 1,
+    //   unmet.
+    // - 30 days from 2026-03-02: d1, d2, d3; d1 caused i1: 1/3 = 33.3 % > 15 %, unmet,
+    //   band low (> 30 %).
+    // - d1 recovered at i1's resolution: 10:00 to 11:00 = 1 h < 4 h, met; not under 1 h,
+    //   so band high.
+    // - lead time c2 2 h, c1 24 h: median 13 h <= 24 h, met; under a week: high.
+    evaluate_with(&rules(&dir), &text, &[], "2026-03-31", |report| {
+        insta::assert_snapshot!("metrics-table", polic_report::eval::table(report));
+        insta::assert_snapshot!("metrics-markdown", polic_report::eval::markdown(report));
+    });
+}

@@ -87,6 +87,9 @@ codes! {
     PaperOnlyCoverage = "P0406", "paper-only-coverage", Warning, "a clause is satisfied only by controls no app is asked to meet";
     DuplicateControl = "P0407", "duplicate-control", Warning, "two controls have the same applicability and clauses";
     IdenticalObligation = "P0408", "identical-obligation", Warning, "an obligation has the same title and verification as another";
+    UnknownMetric = "P0409", "unknown-metric", Error, "a target names no metric, or a statistic or filter its metric does not have";
+    WrongUnit = "P0410", "wrong-unit", Error, "a target's value is not in its statistic's unit";
+    ImpossibleTarget = "P0411", "impossible-target", Error, "a target that no value can meet";
 
     WeightOutOfRange = "P0501", "weight-out-of-range", Error, "a level or weight is outside the allowed range";
     WeightedTwice = "P0502", "weighted-twice", Error, "a clause or group is weighted twice";

@@ -713,6 +713,34 @@ impl<'a> Printer<'a> {
                     self.block(&obligation.verify, Block::Lines, Self::verify);
                 }
             }
+            ControlMember::Target(target) => {
+                // `target`, the metric, the statistic: one line, single spaces.
+                for _ in 0..3 {
+                    self.tok(Token::Ident);
+                    self.space();
+                }
+                self.tok(op_token(target.op));
+                self.space();
+                if target.value.unit.as_deref() == Some("d") {
+                    self.tok(Token::Duration);
+                } else {
+                    self.tok(Token::Int);
+                    if target.value.unit.is_some() {
+                        self.space();
+                        self.tok(Token::Ident);
+                    }
+                }
+                self.space();
+                self.tok(Token::Ident);
+                self.space();
+                self.tok(Token::Duration);
+                if target.severity.is_some() {
+                    self.space();
+                    self.tok(Token::Ident);
+                    self.space();
+                    self.tok(Token::Ident);
+                }
+            }
             ControlMember::Error => unreachable!("a file with syntax errors is refused"),
         }
     }
@@ -838,14 +866,7 @@ impl<'a> Printer<'a> {
             Expr::Compare { lhs, op, rhs, .. } => {
                 self.value(lhs);
                 self.space();
-                self.tok(match op {
-                    CmpOp::Eq => Token::EqEq,
-                    CmpOp::NotEq => Token::NotEq,
-                    CmpOp::Lt => Token::Lt,
-                    CmpOp::LtEq => Token::LtEq,
-                    CmpOp::Gt => Token::Gt,
-                    CmpOp::GtEq => Token::GtEq,
-                });
+                self.tok(op_token(*op));
                 self.space();
                 self.value(rhs);
             }
@@ -941,5 +962,17 @@ fn string(raw: &str) -> Cow<'_, str> {
         Cow::Owned(literal::quote(&literal::unescape(raw)))
     } else {
         Cow::Borrowed(raw)
+    }
+}
+
+/// The token a comparison is written with.
+fn op_token(op: CmpOp) -> Token {
+    match op {
+        CmpOp::Eq => Token::EqEq,
+        CmpOp::NotEq => Token::NotEq,
+        CmpOp::Lt => Token::Lt,
+        CmpOp::LtEq => Token::LtEq,
+        CmpOp::Gt => Token::Gt,
+        CmpOp::GtEq => Token::GtEq,
     }
 }

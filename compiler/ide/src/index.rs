@@ -651,6 +651,7 @@ impl Indexer<'_> {
                 ast::ControlMember::Phase(_)
                 | ast::ControlMember::Due(_)
                 | ast::ControlMember::Remediation { .. }
+                | ast::ControlMember::Target(_)
                 | ast::ControlMember::Error => {}
             }
         }

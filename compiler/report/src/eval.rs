@@ -8,6 +8,8 @@ use polic_ruleset::eval::{
     AppReport, Item, PRIORITY_FORMULA, Report, SCORE_FORMULA, Status, Totals,
 };
 use polic_ruleset::evidence::Verb;
+use polic_ruleset::metrics::bands;
+use polic_ruleset::metrics::target::{TargetResult, describe, show};
 use polic_ruleset::report::{code_locations, uncovered};
 
 use crate::github::{self, Annotation};
@@ -61,6 +63,31 @@ fn detail(item: &Item) -> String {
 /// The clauses an item serves, as every format cites them: `nist80053#si-2, iso27001#A.8.8`.
 fn clause_list(item: &Item) -> String {
     item.clauses().collect::<Vec<_>>().join(", ")
+}
+
+/// A metric target's result, as the table and Markdown show it: the target, the value,
+/// met or unmet, the DORA band (with its source) and the control's clauses.
+fn target_cells(app: &AppReport, t: &TargetResult) -> [String; 5] {
+    let value = t.judged.value.map_or_else(
+        || "nothing counted".to_string(),
+        |v| show(v, &t.target.unit),
+    );
+    let band = t.judged.band.as_ref().map_or_else(String::new, |b| {
+        format!("{b} (DORA {})", bands::dora().year)
+    });
+    let clauses = app
+        .items
+        .iter()
+        .find(|i| i.control_index == t.control_index)
+        .map(clause_list)
+        .unwrap_or_default();
+    [
+        describe(t.target),
+        value,
+        if t.judged.met { "met" } else { "unmet" }.to_string(),
+        band,
+        clauses,
+    ]
 }
 
 /// Adopted clauses no control satisfies, one line per standard and family:
@@ -191,6 +218,22 @@ pub fn table(report: &Report) -> String {
         let uncovered = uncovered(report, app);
         if !uncovered.is_empty() {
             let _ = writeln!(out, "  {UNCOVERED}: {}", uncovered.join(", "));
+        }
+        if !app.targets.is_empty() {
+            let _ = writeln!(out, "  metric targets:");
+            for t in &app.targets {
+                let [target, value, met, band, clauses] = target_cells(app, t);
+                let band = if band.is_empty() {
+                    band
+                } else {
+                    format!(", band {band}")
+                };
+                let _ = writeln!(
+                    out,
+                    "    {}: {target}: {value}, {met}{band} (clauses {clauses})",
+                    report.rules.controls[t.control_index].name
+                );
+            }
         }
     }
     let _ = writeln!(
@@ -335,6 +378,26 @@ pub fn markdown(report: &Report) -> String {
                     md_escape(&app.app.name),
                     report.rules.controls[c].name,
                     md_escape(&code_locations(tags.iter().copied()))
+                );
+            }
+        }
+    }
+    if report.apps.iter().any(|a| !a.targets.is_empty()) {
+        let _ = writeln!(
+            out,
+            "\n## Metric targets\n\nDefinitions: docs/metrics.md; bands: {}.\n\n| app | control | target | value | status | band | clauses |\n| --- | --- | --- | --- | --- | --- | --- |",
+            md_escape(&bands::dora().citation())
+        );
+        for app in &report.apps {
+            for t in &app.targets {
+                let [target, value, met, band, clauses] = target_cells(app, t);
+                let _ = writeln!(
+                    out,
+                    "| {} | `{}` | {} | {} | {met} | {band} | {clauses} |",
+                    md_escape(&app.app.name),
+                    report.rules.controls[t.control_index].name,
+                    md_escape(&target),
+                    md_escape(&value),
                 );
             }
         }

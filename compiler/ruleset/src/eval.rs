@@ -153,6 +153,8 @@ pub struct AppReport<'a> {
     /// Indices of required controls that nothing speaks to: no evidence, finding, code tag,
     /// waiver or platform.
     pub uncovered: Vec<usize>,
+    /// The required controls' metric targets, by control then place in it.
+    pub targets: Vec<crate::metrics::target::TargetResult<'a>>,
 }
 
 impl<'a> AppReport<'a> {
@@ -393,6 +395,7 @@ pub fn evaluate<'a>(
     options: &Options,
 ) -> Result<Report<'a>, EngineError> {
     let at = options.at;
+    let metric_records = crate::metrics::target::by_app(evidence);
     let candidates = candidates(rules);
     let applicable = applicability(rules, &candidates)?;
     let mut index = EvidenceIndex::new(rules, evidence, scans, at);
@@ -507,6 +510,12 @@ pub fn evaluate<'a>(
             (std::cmp::Reverse(i.priority), i.control_index, i.obligation)
         });
         ranks.push(rank);
+        let targets = crate::metrics::target::judge_required(
+            rules,
+            metric_records.get(app.name.as_str()),
+            &items,
+            at,
+        );
         apps.push(AppReport {
             app,
             criticality,
@@ -514,6 +523,7 @@ pub fn evaluate<'a>(
             items,
             code,
             uncovered,
+            targets,
         });
     }
     for (app, rank) in apps.iter_mut().zip(&ranks) {
@@ -1031,7 +1041,7 @@ impl<'a> EvidenceIndex<'a> {
                 Some(named) => *named == control.name,
                 None => finding.tool.as_deref().is_some_and(scanned_by),
             };
-            let (true, Some(due)) = (relevant, finding_due(control, finding)) else {
+            let (true, Some(due)) = (relevant, finding_due(control, finding, at)) else {
                 continue;
             };
             self.used_findings.insert(i);
@@ -1236,15 +1246,19 @@ fn settle<'a>(
     }
 }
 
-/// When an open finding must be fixed: the day it was first seen plus the control's window
-/// for its severity (or the control's `due`); `None` when the control sets neither.
-pub fn finding_due(control: &Control, finding: &Finding) -> Option<Date> {
+/// When an open finding must be fixed: its own due date (a CISA KEV entry's) when it has
+/// one, else the day it was opened by `at` (first seen, or reopened) plus the control's window for
+/// its severity (or the control's `due`); `None` when none of these is set.
+pub fn finding_due(control: &Control, finding: &Finding, at: Date) -> Option<Date> {
+    if let Some(due) = finding.due {
+        return Some(due.date());
+    }
     let window = control
         .remediation
         .get(&finding.severity)
         .copied()
         .or(control.due_days)?;
     Some(Date::from_days_since_epoch(
-        finding.first_seen.date().days_since_epoch() + i64::from(window),
+        finding.opened_by(at).date().days_since_epoch() + i64::from(window),
     ))
 }

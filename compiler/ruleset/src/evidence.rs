@@ -170,6 +170,92 @@ pub struct Finding {
     pub tool: Option<String>,
     /// Set when the record names its control explicitly.
     pub control: Option<String>,
+    /// A due date of its own (a CISA KEV entry's `dueDate`): overrides the severity window.
+    pub due: Option<When>,
+    /// When it came back after a fix: its clock restarts here, and `fixed` is the fix after.
+    pub reopened: Option<When>,
+    pub origin: Origin,
+}
+
+impl Finding {
+    /// Its latest opening by the end of `day`: when it was reopened, else first seen.
+    /// Windows count from here; before it reopened, its clock is the first one.
+    pub fn opened_by(&self, day: Date) -> When {
+        match self.reopened {
+            Some(reopened) if !reopened.after(day) => reopened,
+            _ => self.first_seen,
+        }
+    }
+}
+
+/// How a deployment went, as its pipeline reported it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DeploymentOutcome {
+    Success,
+    Failed,
+    RolledBack,
+}
+
+impl DeploymentOutcome {
+    pub const ALL: &[(&str, DeploymentOutcome)] = &[
+        ("success", DeploymentOutcome::Success),
+        ("failed", DeploymentOutcome::Failed),
+        ("rolled-back", DeploymentOutcome::RolledBack),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeploymentOutcome::Success => "success",
+            DeploymentOutcome::Failed => "failed",
+            DeploymentOutcome::RolledBack => "rolled-back",
+        }
+    }
+}
+
+/// A commit a deployment shipped, with when it was committed: lead time starts here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Commit {
+    pub sha: String,
+    pub committed: When,
+}
+
+/// A deployment of an app to an environment: feeds the four DORA keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deployment {
+    pub app: String,
+    pub id: String,
+    /// `production` when the record does not say; only production deployments count.
+    pub environment: String,
+    pub deployed: When,
+    pub outcome: DeploymentOutcome,
+    pub commits: Vec<Commit>,
+    /// The deployment this one restores (a rollback or hotfix of it).
+    pub restores: Option<String>,
+    pub detail: Option<String>,
+    pub origin: Origin,
+}
+
+/// An incident in an app, possibly caused by a deployment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Incident {
+    pub app: String,
+    pub id: String,
+    pub opened: When,
+    pub resolved: Option<When>,
+    pub severity: Option<String>,
+    /// The deployment that caused it: that deployment counts as failed.
+    pub caused_by: Option<String>,
+    pub detail: Option<String>,
+    pub origin: Origin,
+}
+
+/// A named metric's value for an app at a time, for metrics the policy declares.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Measurement {
+    pub app: String,
+    pub metric: String,
+    pub value: f64,
+    pub measured: When,
     pub origin: Origin,
 }
 
@@ -215,10 +301,13 @@ impl CodeTag {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EvidenceSet {
     pub evidence: Vec<Evidence>,
     pub findings: Vec<Finding>,
+    pub deployments: Vec<Deployment>,
+    pub incidents: Vec<Incident>,
+    pub measurements: Vec<Measurement>,
     /// Tags found in the apps' source code.
     pub code: Vec<CodeTag>,
 }
@@ -247,9 +336,9 @@ pub const SEVERITIES: &[&str] = &["critical", "high", "medium", "low"];
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Line {
-    #[serde(default)]
-    kind: Option<String>,
+struct EvidenceLine {
+    #[serde(default, rename = "kind")]
+    _kind: Option<String>,
     app: Option<String>,
     archetype: Option<String>,
     control: Option<String>,
@@ -261,10 +350,70 @@ struct Line {
     collected: Option<String>,
     expires: Option<String>,
     detail: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FindingLine {
+    #[serde(rename = "kind")]
+    _kind: String,
+    app: Option<String>,
     id: Option<String>,
     severity: Option<String>,
     first_seen: Option<String>,
     fixed: Option<String>,
+    due: Option<String>,
+    reopened: Option<String>,
+    tool: Option<String>,
+    control: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DeploymentLine {
+    #[serde(rename = "kind")]
+    _kind: String,
+    app: Option<String>,
+    id: Option<String>,
+    environment: Option<String>,
+    deployed: Option<String>,
+    outcome: Option<String>,
+    #[serde(default)]
+    commits: Vec<CommitLine>,
+    restores: Option<String>,
+    detail: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CommitLine {
+    sha: Option<String>,
+    committed: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IncidentLine {
+    #[serde(rename = "kind")]
+    _kind: String,
+    app: Option<String>,
+    id: Option<String>,
+    opened: Option<String>,
+    resolved: Option<String>,
+    severity: Option<String>,
+    caused_by: Option<String>,
+    detail: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeasurementLine {
+    #[serde(rename = "kind")]
+    _kind: String,
+    app: Option<String>,
+    metric: Option<String>,
+    value: Option<f64>,
+    measured: Option<String>,
 }
 
 const TIME_HELP: &str = "write a date (2026-11-20) or an RFC 3339 time with its offset (2026-11-20T04:10:00Z, 2026-11-20T06:10:00+02:00)";
@@ -299,29 +448,71 @@ pub fn read_json_lines(file: &str, text: &str, into: &mut EvidenceSet) -> Vec<In
             message: problem.message,
             help: problem.help,
         };
-        let record: Line = match serde_json::from_str(trimmed) {
-            Ok(record) => record,
+        // Syntax errors keep their column; the record is then read by its kind, each kind
+        // with its own fields, so a field of another kind is an unknown field.
+        let value: Json = match serde_json::from_str(trimmed) {
+            Ok(value) => value,
             Err(e) => {
                 errors.push(error(format!("not a valid evidence record: {e}").into()));
                 continue;
             }
         };
+        let kind = match value.get("kind") {
+            None | Some(Json::Null) => "evidence".to_string(),
+            Some(Json::String(kind)) => kind.clone(),
+            Some(other) => {
+                errors.push(error(format!("`kind` is not a string: `{other}`").into()));
+                continue;
+            }
+        };
         let origin = format!("{file}:{line}");
-        match record.kind.as_deref().unwrap_or("evidence") {
-            "evidence" => match evidence(record, origin) {
-                Ok(evidence) => into.evidence.push(evidence),
-                Err(problem) => errors.push(error(problem)),
-            },
-            "finding" => match finding(record, origin) {
-                Ok(finding) => into.findings.push(finding),
-                Err(problem) => errors.push(error(problem)),
-            },
-            other => errors.push(error(
-                format!("unknown kind `{other}`: expected `evidence` or `finding`").into(),
-            )),
+        let read = match kind.as_str() {
+            "evidence" => parse(value)
+                .and_then(|record| evidence(record, origin))
+                .map(|e| into.evidence.push(e)),
+            "finding" => parse(value)
+                .and_then(|record| finding(record, origin))
+                .map(|f| into.findings.push(f)),
+            "deployment" => parse(value)
+                .and_then(|record| deployment(record, origin))
+                .map(|d| into.deployments.push(d)),
+            "incident" => parse(value)
+                .and_then(|record| incident(record, origin))
+                .map(|i| into.incidents.push(i)),
+            "measurement" => parse(value)
+                .and_then(|record| measurement(record, origin))
+                .map(|m| into.measurements.push(m)),
+            other => Err(Problem {
+                message: format!("unknown kind `{other}`"),
+                help: Some(format!("the kinds are {}", quoted(KINDS_OF_RECORD))),
+            }),
+        };
+        if let Err(problem) = read {
+            errors.push(error(problem));
         }
     }
     errors
+}
+
+const KINDS_OF_RECORD: &[&str] = &[
+    "evidence",
+    "finding",
+    "deployment",
+    "incident",
+    "measurement",
+];
+
+fn quoted(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|name| format!("`{name}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A record of one kind: its fields only.
+fn parse<T: serde::de::DeserializeOwned>(value: Json) -> Result<T, Problem> {
+    serde_json::from_value(value).map_err(|e| format!("not a valid evidence record: {e}").into())
 }
 
 fn required<T>(value: Option<T>, field: &str) -> Result<T, Problem> {
@@ -339,7 +530,7 @@ fn time_field(value: Option<String>, field: &str) -> Result<Option<When>, Proble
         .transpose()
 }
 
-fn evidence(record: Line, origin: Origin) -> Result<Evidence, Problem> {
+fn evidence(record: EvidenceLine, origin: Origin) -> Result<Evidence, Problem> {
     let subject = match (record.app, record.archetype) {
         (Some(app), None) => Subject::App(app),
         (None, Some(archetype)) => Subject::Archetype(archetype),
@@ -372,8 +563,8 @@ fn evidence(record: Line, origin: Origin) -> Result<Evidence, Problem> {
     })
 }
 
-fn finding(record: Line, origin: Origin) -> Result<Finding, Problem> {
-    let severity = required(record.severity, "severity")?.to_lowercase();
+fn severity(text: String) -> Result<String, Problem> {
+    let severity = text.to_lowercase();
     if !SEVERITIES.contains(&severity.as_str()) {
         return Err(format!(
             "`severity` is `{severity}`: expected one of {}",
@@ -381,14 +572,118 @@ fn finding(record: Line, origin: Origin) -> Result<Finding, Problem> {
         )
         .into());
     }
+    Ok(severity)
+}
+
+/// `later` must not be before `earlier`: a fix before the finding, a resolution before
+/// the incident, is a mistake in the record, never a negative duration.
+fn not_before(
+    later: Option<When>,
+    later_name: &str,
+    earlier: When,
+    earlier_name: &str,
+) -> Result<(), Problem> {
+    match later {
+        Some(later) if later.instant() < earlier.instant() => Err(Problem {
+            message: format!("`{later_name}` ({later}) is before `{earlier_name}` ({earlier})"),
+            help: Some(format!(
+                "`{later_name}` is when it ended; it cannot precede `{earlier_name}`"
+            )),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn finding(record: FindingLine, origin: Origin) -> Result<Finding, Problem> {
+    let first_seen = required(time_field(record.first_seen, "first_seen")?, "first_seen")?;
+    let fixed = time_field(record.fixed, "fixed")?;
+    let reopened = time_field(record.reopened, "reopened")?;
+    not_before(fixed, "fixed", first_seen, "first_seen")?;
+    not_before(reopened, "reopened", first_seen, "first_seen")?;
+    if let Some(reopened) = reopened {
+        not_before(fixed, "fixed", reopened, "reopened").map_err(|problem| Problem {
+            help: Some("a reopened finding's `fixed` is the fix after it reopened; leave `fixed` out while it is open".to_string()),
+            ..problem
+        })?;
+    }
     Ok(Finding {
         app: required(record.app, "app")?,
         id: required(record.id, "id")?,
-        severity,
-        first_seen: required(time_field(record.first_seen, "first_seen")?, "first_seen")?,
-        fixed: time_field(record.fixed, "fixed")?,
+        severity: severity(required(record.severity, "severity")?)?,
+        first_seen,
+        fixed,
         tool: record.tool,
         control: record.control,
+        due: time_field(record.due, "due")?,
+        reopened,
+        origin,
+    })
+}
+
+fn deployment(record: DeploymentLine, origin: Origin) -> Result<Deployment, Problem> {
+    let outcome = required(record.outcome, "outcome")?;
+    let Some(&(_, outcome)) = DeploymentOutcome::ALL
+        .iter()
+        .find(|(name, _)| *name == outcome)
+    else {
+        let names: Vec<&str> = DeploymentOutcome::ALL.iter().map(|(n, _)| *n).collect();
+        return Err(format!("`outcome` is `{outcome}`: expected {}", quoted(&names)).into());
+    };
+    let deployed = required(time_field(record.deployed, "deployed")?, "deployed")?;
+    let commits = record
+        .commits
+        .into_iter()
+        .map(|commit| {
+            let committed = required(
+                time_field(commit.committed, "commits[].committed")?,
+                "commits[].committed",
+            )?;
+            // A lead time is never negative: a commit cannot ship before it was made.
+            not_before(Some(deployed), "deployed", committed, "commits[].committed")?;
+            Ok(Commit {
+                sha: required(commit.sha, "commits[].sha")?,
+                committed,
+            })
+        })
+        .collect::<Result<Vec<_>, Problem>>()?;
+    Ok(Deployment {
+        app: required(record.app, "app")?,
+        id: required(record.id, "id")?,
+        environment: record.environment.unwrap_or_else(|| PRODUCTION.to_string()),
+        deployed,
+        outcome,
+        commits,
+        restores: record.restores,
+        detail: record.detail,
+        origin,
+    })
+}
+
+/// The environment whose deployments the DORA keys count.
+pub const PRODUCTION: &str = "production";
+
+fn incident(record: IncidentLine, origin: Origin) -> Result<Incident, Problem> {
+    let opened = required(time_field(record.opened, "opened")?, "opened")?;
+    let resolved = time_field(record.resolved, "resolved")?;
+    not_before(resolved, "resolved", opened, "opened")?;
+    Ok(Incident {
+        app: required(record.app, "app")?,
+        id: required(record.id, "id")?,
+        opened,
+        resolved,
+        severity: record.severity.map(severity).transpose()?,
+        caused_by: record.caused_by,
+        detail: record.detail,
+        origin,
+    })
+}
+
+fn measurement(record: MeasurementLine, origin: Origin) -> Result<Measurement, Problem> {
+    Ok(Measurement {
+        app: required(record.app, "app")?,
+        metric: required(record.metric, "metric")?,
+        value: required(record.value, "value")?,
+        measured: required(time_field(record.measured, "measured")?, "measured")?,
         origin,
     })
 }
@@ -916,5 +1211,135 @@ mod tests {
             ]
         );
         assert!(errors.iter().all(|e| e.help.as_deref() == Some(TIME_HELP)));
+    }
+
+    /// Reads `text` as JSON lines; the errors as `line: message`.
+    fn read(text: &str) -> (EvidenceSet, Vec<String>) {
+        let mut set = EvidenceSet::default();
+        let errors = read_json_lines("e.jsonl", text, &mut set)
+            .iter()
+            .map(|e| format!("{}: {}", e.line, e.message))
+            .collect();
+        (set, errors)
+    }
+
+    #[test]
+    fn deployments_incidents_and_measurements_are_read() {
+        let (set, errors) = read(concat!(
+            r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02T10:00:00Z","outcome":"success","commits":[{"sha":"abc","committed":"2026-03-01T16:00:00Z"}]}"#,
+            "\n",
+            r#"{"kind":"deployment","app":"shop","id":"d2","environment":"staging","deployed":"2026-03-02","outcome":"rolled-back","restores":"d1","detail":"bad config"}"#,
+            "\n",
+            r#"{"kind":"incident","app":"shop","id":"i1","opened":"2026-03-02T10:20:00Z","resolved":"2026-03-02T11:00:00Z","severity":"HIGH","caused_by":"d1"}"#,
+            "\n",
+            r#"{"kind":"measurement","app":"shop","metric":"mttr-pages","value":2.5,"measured":"2026-03-03"}"#,
+            "\n",
+        ));
+        assert_eq!(errors, Vec::<String>::new());
+        let d1 = &set.deployments[0];
+        assert_eq!(
+            (
+                d1.environment.as_str(),
+                d1.outcome,
+                d1.commits[0].sha.as_str()
+            ),
+            ("production", DeploymentOutcome::Success, "abc")
+        );
+        assert_eq!(d1.commits[0].committed.to_string(), "2026-03-01T16:00:00Z");
+        let d2 = &set.deployments[1];
+        assert_eq!(
+            (d2.environment.as_str(), d2.outcome, d2.restores.as_deref()),
+            ("staging", DeploymentOutcome::RolledBack, Some("d1"))
+        );
+        let i1 = &set.incidents[0];
+        assert_eq!(
+            (
+                i1.severity.as_deref(),
+                i1.caused_by.as_deref(),
+                i1.origin.as_str()
+            ),
+            (Some("high"), Some("d1"), "e.jsonl:3")
+        );
+        assert_eq!(set.measurements[0].value, 2.5);
+        assert_eq!(set.measurements[0].metric, "mttr-pages");
+    }
+
+    #[test]
+    fn bad_deployments_incidents_and_measurements_are_errors_with_their_line() {
+        let (set, errors) = read(concat!(
+            // 1: a field of another kind
+            r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02","outcome":"success","severity":"high"}"#,
+            "\n",
+            // 2: an outcome that is not one
+            r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02","outcome":"ok"}"#,
+            "\n",
+            // 3: a commit without its time
+            r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02","outcome":"failed","commits":[{"sha":"abc"}]}"#,
+            "\n",
+            // 4: a commit after the deployment that shipped it
+            r#"{"kind":"deployment","app":"shop","id":"d1","deployed":"2026-03-02T10:00:00Z","outcome":"success","commits":[{"sha":"abc","committed":"2026-03-02T11:00:00Z"}]}"#,
+            "\n",
+            // 5: resolved before it opened
+            r#"{"kind":"incident","app":"shop","id":"i1","opened":"2026-03-02T10:20:00Z","resolved":"2026-03-02T10:00:00Z"}"#,
+            "\n",
+            // 6: a value that is not a number
+            r#"{"kind":"measurement","app":"shop","metric":"m","value":"fast","measured":"2026-03-03"}"#,
+            "\n",
+            // 7: no time
+            r#"{"kind":"measurement","app":"shop","metric":"m","value":1}"#,
+            "\n",
+            // 8: a kind that does not exist
+            r#"{"kind":"deploy","app":"shop"}"#,
+            "\n",
+            // 9: a deployment's field on evidence, the issue's own example
+            r#"{"app":"shop","control":"c","status":"pass","collected":"2026-03-02","deployed":"2026-03-02"}"#,
+            "\n",
+            // 10: a finding's field on evidence is not silently dropped
+            r#"{"app":"shop","control":"c","status":"pass","collected":"2026-03-02","severity":"high"}"#,
+            "\n",
+        ));
+        assert!(set.deployments.is_empty() && set.incidents.is_empty());
+        assert!(set.measurements.is_empty() && set.evidence.is_empty());
+        insta::assert_snapshot!(errors.join("\n"), @r#"
+        1: not a valid evidence record: unknown field `severity`, expected one of `kind`, `app`, `id`, `environment`, `deployed`, `outcome`, `commits`, `restores`, `detail`
+        2: `outcome` is `ok`: expected `success`, `failed`, `rolled-back`
+        3: missing field `commits[].committed`
+        4: `deployed` (2026-03-02T10:00:00Z) is before `commits[].committed` (2026-03-02T11:00:00Z)
+        5: `resolved` (2026-03-02T10:00:00Z) is before `opened` (2026-03-02T10:20:00Z)
+        6: not a valid evidence record: invalid type: string "fast", expected f64
+        7: missing field `measured`
+        8: unknown kind `deploy`
+        9: not a valid evidence record: unknown field `deployed`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
+        10: not a valid evidence record: unknown field `severity`, expected one of `kind`, `app`, `archetype`, `control`, `obligation`, `status`, `tool`, `tool_version`, `commit`, `collected`, `expires`, `detail`
+        "#);
+    }
+
+    #[test]
+    fn findings_fixed_before_seen_are_errors_and_reopened_ones_restart() {
+        let (set, errors) = read(concat!(
+            r#"{"kind":"finding","app":"shop","id":"CVE-1","severity":"high","first_seen":"2026-03-10","fixed":"2026-03-01"}"#,
+            "\n",
+            r#"{"kind":"finding","app":"shop","id":"CVE-2","severity":"high","first_seen":"2026-03-01","reopened":"2026-04-01","fixed":"2026-03-05"}"#,
+            "\n",
+            r#"{"kind":"finding","app":"shop","id":"CVE-3","severity":"high","first_seen":"2026-03-01","reopened":"2026-04-01","due":"2026-04-10"}"#,
+            "\n",
+        ));
+        insta::assert_snapshot!(errors.join("\n"), @r"
+        1: `fixed` (2026-03-01) is before `first_seen` (2026-03-10)
+        2: `fixed` (2026-03-05) is before `reopened` (2026-04-01)
+        ");
+        let cve3 = &set.findings[0];
+        assert_eq!(cve3.opened_by(AT).to_string(), "2026-04-01");
+        // Evaluated before it reopened, its clock is the first one.
+        let march = Date {
+            year: 2026,
+            month: 3,
+            day: 31,
+        };
+        assert_eq!(cve3.opened_by(march).to_string(), "2026-03-01");
+        assert_eq!(
+            cve3.due.map(|d| d.to_string()).as_deref(),
+            Some("2026-04-10")
+        );
     }
 }

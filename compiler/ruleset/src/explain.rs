@@ -774,7 +774,7 @@ impl<'a> Tracer<'a> {
             Some(Record::Finding(f)) => Node::named("finding", &f.id)
                 .field("severity", &f.severity)
                 .field("first_seen", f.first_seen)
-                .field_if("due", finding_due(item.control, f))
+                .field_if("due", finding_due(item.control, f, self.context.report.at))
                 .field_if("tool", f.tool.as_deref())
                 .source(origin),
             Some(Record::Scan(s)) => Node::new("scan")

@@ -8,6 +8,7 @@ pub mod engine;
 pub mod eval;
 pub mod evidence;
 pub mod explain;
+pub mod metrics;
 pub mod report;
 pub mod schema;
 pub mod testing;

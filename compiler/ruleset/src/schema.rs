@@ -156,8 +156,29 @@ pub struct Control {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub remediation: BTreeMap<String, u32>,
     pub obligations: Vec<Obligation>,
+    /// Delivery and remediation metrics the control holds its apps to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<MetricTarget>,
     /// The highest weight among the adopted clauses it satisfies (directly or mapped).
     pub weight: u32,
+    pub source: String,
+}
+
+/// `target time-to-patch p90 <= 15d over 90d severity critical`, checked by the compiler
+/// against metrics/catalog.rs: the value is in the statistic's unit (`unit`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricTarget {
+    pub metric: String,
+    pub statistic: String,
+    /// `<`, `<=`, `>` or `>=`.
+    pub op: String,
+    pub value: u64,
+    /// `hours`, `percent`, `per-week` or `count`.
+    pub unit: String,
+    pub window_days: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
     pub source: String,
 }
 

@@ -188,6 +188,11 @@ fn build(db: &dyn Db, workspace: Workspace, listed: Clauses) -> RuleSet {
                     .map(|(n, _)| n.to_string()),
                 due_days: c.due_days,
                 remediation: c.remediation.iter().cloned().collect(),
+                targets: c
+                    .targets
+                    .iter()
+                    .map(|t| crate::metric::rule(t, source(db, t.loc)))
+                    .collect(),
                 obligations: c
                     .obligations
                     .iter()

@@ -234,6 +234,7 @@ pub struct Control {
     pub due_days: Option<u32>,
     pub remediation: Vec<(String, u32)>,
     pub obligations: Vec<Obligation>,
+    pub targets: Vec<crate::metric::Target>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -16,6 +16,7 @@ pub mod hir;
 pub mod index;
 pub mod item;
 pub mod lower;
+pub mod metric;
 pub mod model;
 pub mod parallel;
 

@@ -1211,6 +1211,7 @@ impl<'a> Lower<'a> {
             due_days: None,
             remediation: Vec::new(),
             obligations: Vec::new(),
+            targets: Vec::new(),
         };
         let (mut phase_seen, mut due_seen, mut remediation_seen) = (None, None, None);
         for member in &control.members {
@@ -1298,6 +1299,17 @@ impl<'a> Lower<'a> {
                         title: obligation.title.as_ref().map(|t| t.value.clone()),
                         verify,
                     });
+                }
+                ast::ControlMember::Target(target) => {
+                    let (item, base) = (self.item, self.base);
+                    let mut found = Vec::new();
+                    let lowered_target = crate::metric::lower_target(
+                        target,
+                        |node| Loc::new(item, base, node),
+                        &mut |d| found.push(d),
+                    );
+                    self.diagnostics.extend(found);
+                    lowered.targets.extend(lowered_target);
                 }
                 ast::ControlMember::Error => {}
             }

@@ -391,8 +391,35 @@ pub enum ControlMember {
         id: NodeId,
     },
     Obligation(Obligation),
+    Target(MetricTarget),
     Error,
 }
+
+/// `target time-to-patch p90 <= 15d over 90d severity critical`: a metric's statistic,
+/// compared with a value in its unit, over a window of days.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct MetricTarget {
+    pub metric: Name,
+    pub statistic: Name,
+    pub op: CmpOp,
+    pub value: Quantity,
+    pub window: Duration,
+    pub severity: Option<Name>,
+    pub id: NodeId,
+}
+
+/// A number with its unit as written: `15d` (a duration token, in days), `4 hours`,
+/// `15 percent`, `1 per-week`, or a bare count.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Quantity {
+    pub amount: u64,
+    /// `d` for a duration token (in days), else the unit word; `None`: a count.
+    pub unit: Option<String>,
+    pub id: NodeId,
+}
+
+/// The unit words a target's value may carry after its number.
+pub const UNIT_WORDS: &[&str] = &["hours", "percent", "per-day", "per-week"];
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Obligation {

@@ -817,7 +817,65 @@ where
             id: alloc(e),
         })
         .boxed();
-    const CONTROL_WORDS: &[&str] = &["satisfies", "applies-to", "phase", "due", "remediation"];
+    const CONTROL_WORDS: &[&str] = &[
+        "satisfies",
+        "applies-to",
+        "phase",
+        "due",
+        "remediation",
+        "target",
+    ];
+    let target_op = choice((
+        just(Token::LtEq).to(CmpOp::LtEq),
+        just(Token::Lt).to(CmpOp::Lt),
+        just(Token::GtEq).to(CmpOp::GtEq),
+        just(Token::Gt).to(CmpOp::Gt),
+    ))
+    .labelled("comparison");
+    let unit_word = choice((
+        kw(cx, "hours"),
+        kw(cx, "percent"),
+        kw(cx, "per-day"),
+        kw(cx, "per-week"),
+    ))
+    .map_with(move |_, e| cx.slice(e.span()).to_string());
+    let quantity = choice((
+        duration.clone().map(|d| Quantity {
+            amount: u64::from(d.days),
+            unit: Some("d".to_string()),
+            id: d.id,
+        }),
+        number
+            .clone()
+            .then(unit_word.or_not())
+            .map(|(n, unit)| Quantity {
+                amount: n.value,
+                unit,
+                id: n.id,
+            }),
+    ))
+    .labelled("value")
+    .boxed();
+    let target = kw(cx, "target")
+        .ignore_then(name.clone())
+        .then(name.clone())
+        .then(target_op)
+        .then(quantity)
+        .then_ignore(kw(cx, "over"))
+        .then(duration.clone())
+        .then(kw(cx, "severity").ignore_then(name.clone()).or_not())
+        .map_with(
+            |(((((metric, statistic), op), value), window), severity), e| MetricTarget {
+                metric,
+                statistic,
+                op,
+                value,
+                window,
+                severity,
+                id: alloc(e),
+            },
+        )
+        .boxed();
     let window = name
         .clone()
         .then_ignore(just(Token::Eq))
@@ -851,6 +909,7 @@ where
                 id: alloc(e),
             }),
         obligation.map(ControlMember::Obligation),
+        target.map(ControlMember::Target),
     ))
     .boxed();
     let control = just(Token::Control)
