@@ -56,7 +56,7 @@ pub fn eval<'a>(
     }
 }
 
-fn compare(actual: &FactValue, op: CmpOp, expected: &FactValue) -> bool {
+pub(crate) fn compare(actual: &FactValue, op: CmpOp, expected: &FactValue) -> bool {
     let ordering = match (actual, expected) {
         (FactValue::Enum(a), FactValue::Enum(b)) => a.cmp(b),
         (FactValue::Int(a), FactValue::Int(b)) => a.cmp(b),

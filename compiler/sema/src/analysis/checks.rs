@@ -14,9 +14,10 @@ use crate::index::Scope;
 use crate::item::{ItemId, ItemTag};
 use crate::lower::lower_item;
 use crate::model::adoption::adoption;
-use crate::model::archetypes::{archetype_graph, flat_archetype};
+use crate::model::archetypes::archetype_graph;
 use crate::model::coverage::{control_applies, coverage};
-use crate::model::{effective_facts, fact_defaults, items_of};
+use crate::model::items_of;
+use crate::model::reach::app_context;
 
 /// Every diagnostic of the analysis.
 pub fn diagnostics(db: &dyn Db, workspace: Workspace) -> Vec<&Diagnostic<Loc>> {
@@ -223,30 +224,14 @@ pub fn apps_today(
 ) -> Vec<(String, BTreeSet<String>, BTreeMap<String, FactValue>)> {
     let mut out = Vec::new();
     for &item in items_of(db, workspace, ItemTag::App) {
-        for app in &lower_item(db, workspace, item).hir.apps {
-            let names: Vec<&str> = app.archetypes.iter().map(|(a, _)| a.as_str()).collect();
-            let flat: Vec<_> = names
+        if let Some(app) = app_context(db, workspace, item) {
+            let lineage: BTreeSet<String> = app
+                .archetypes
                 .iter()
-                .map(|a| flat_archetype(db, workspace, a.to_string()).clone())
-                .collect();
-            let lookup = |name: &str| {
-                names
-                    .iter()
-                    .position(|a| *a == name)
-                    .and_then(|i| flat[i].as_deref())
-            };
-            let own: Vec<(String, FactValue)> = app
-                .facts
-                .iter()
-                .map(|(f, v, _)| (f.clone(), v.clone()))
-                .collect();
-            let facts = effective_facts(fact_defaults(db, workspace), &lookup, &names, &own);
-            let lineage: BTreeSet<String> = flat
-                .iter()
-                .flatten()
+                .filter_map(|(_, resolved)| resolved.as_deref())
                 .flat_map(|a| a.lineage.iter().cloned())
                 .collect();
-            out.push((app.def.name.clone(), lineage, facts));
+            out.push((app.name.clone(), lineage, app.facts.clone()));
         }
     }
     out

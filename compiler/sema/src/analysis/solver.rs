@@ -12,8 +12,6 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use polic_syntax::ast::CmpOp;
-
 use crate::hir::{Cond, FactType, FactValue};
 
 /// A fact's type and default, as the schema declares them.
@@ -161,7 +159,7 @@ pub fn eval_partial(cond: &Cond, assignment: &Assignment) -> Option<bool> {
             _ => Some(false),
         },
         Cond::Compare { fact, op, value } => match scalar(fact)? {
-            Some(actual) => Some(compare(actual, *op, value)),
+            Some(actual) => Some(crate::eval::compare(actual, *op, value)),
             None => Some(false),
         },
         Cond::In {
@@ -198,24 +196,6 @@ pub fn eval_partial(cond: &Cond, assignment: &Assignment) -> Option<bool> {
             (Some(false), Some(false)) => Some(false),
             _ => None,
         },
-    }
-}
-
-fn compare(actual: &FactValue, op: CmpOp, expected: &FactValue) -> bool {
-    let ordering = match (actual, expected) {
-        (FactValue::Enum(a), FactValue::Enum(b)) => a.cmp(b),
-        (FactValue::Int(a), FactValue::Int(b)) => a.cmp(b),
-        (FactValue::Bool(a), FactValue::Bool(b)) => a.cmp(b),
-        (FactValue::Str(a), FactValue::Str(b)) => a.cmp(b),
-        _ => return false,
-    };
-    match op {
-        CmpOp::Eq => ordering.is_eq(),
-        CmpOp::NotEq => ordering.is_ne(),
-        CmpOp::Lt => ordering.is_lt(),
-        CmpOp::LtEq => ordering.is_le(),
-        CmpOp::Gt => ordering.is_gt(),
-        CmpOp::GtEq => ordering.is_ge(),
     }
 }
 
