@@ -109,13 +109,6 @@ fn control() -> Control {
     };
     Control {
         name: "delivery".to_string(),
-        title: None,
-        doc: None,
-        satisfies: Vec::new(),
-        via_mappings: Vec::new(),
-        applies: Vec::new(),
-        phase: None,
-        due_days: None,
         remediation: [("critical".to_string(), 15), ("high".to_string(), 30)].into(),
         obligations: vec![Obligation {
             name: "scan".to_string(),
@@ -136,7 +129,7 @@ fn control() -> Control {
             target("lead-time", "median", "<=", 24, "hours"),
         ],
         weight: 1,
-        source: String::new(),
+        ..Control::default()
     }
 }
 

@@ -133,18 +133,9 @@ mod tests {
     fn due(f: &Finding) -> Option<Date> {
         let control = Control {
             name: "patching".to_string(),
-            title: None,
-            doc: None,
-            satisfies: Vec::new(),
-            via_mappings: Vec::new(),
-            applies: Vec::new(),
-            phase: None,
-            due_days: None,
             remediation: [("critical".to_string(), 15), ("high".to_string(), 30)].into(),
-            targets: Vec::new(),
-            obligations: Vec::new(),
             weight: 1,
-            source: String::new(),
+            ..Control::default()
         };
         finding_due(&control, f, AT)
     }

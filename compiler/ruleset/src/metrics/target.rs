@@ -256,13 +256,7 @@ mod tests {
     fn control() -> Control {
         Control {
             name: "patching".to_string(),
-            title: None,
-            doc: None,
             satisfies: vec!["nist80053#si-2".to_string()],
-            via_mappings: Vec::new(),
-            applies: Vec::new(),
-            phase: None,
-            due_days: None,
             remediation: [("critical".to_string(), 15)].into(),
             obligations: vec![Obligation {
                 name: "scan".to_string(),
@@ -275,9 +269,8 @@ mod tests {
                 }],
                 source: String::new(),
             }],
-            targets: Vec::new(),
             weight: 1,
-            source: String::new(),
+            ..Control::default()
         }
     }
 
