@@ -13,8 +13,14 @@ pub struct Delivery<'a> {
     window: Window,
     /// Production deployments up to the end of the evaluation day, by time then id.
     history: Vec<&'a Deployment>,
-    /// Incidents opened up to the end of the evaluation day.
-    incidents: Vec<&'a Incident>,
+    /// By deployment id: the deployments that say they restore it, by time.
+    restorers: BTreeMap<&'a str, Vec<&'a Deployment>>,
+    /// By deployment id: the incidents it caused, opened up to the end of the evaluation day.
+    caused: BTreeMap<&'a str, Vec<&'a Incident>>,
+    /// For each position in `history`, the first successful deployment from there on
+    /// that did not fail itself: indexed once, so that a hostile file of many failed
+    /// deployments costs n log n, not n² per app.
+    next_clean: Vec<Option<usize>>,
     /// Records naming a deployment the app does not have (`restores`, `caused_by`):
     /// listed, never dropped.
     pub unmatched: Vec<&'a Origin>,
@@ -119,12 +125,36 @@ impl<'a> Delivery<'a> {
             )
             .collect();
         unmatched.sort();
-        Delivery {
+        let mut restorers: BTreeMap<&str, Vec<&Deployment>> = BTreeMap::new();
+        for d in &history {
+            if let Some(id) = d.restores.as_deref() {
+                restorers.entry(id).or_default().push(d);
+            }
+        }
+        let mut caused: BTreeMap<&str, Vec<&Incident>> = BTreeMap::new();
+        for i in &incidents {
+            if let Some(id) = i.caused_by.as_deref() {
+                caused.entry(id).or_default().push(i);
+            }
+        }
+        let mut delivery = Delivery {
             window,
             history,
-            incidents,
+            restorers,
+            caused,
+            next_clean: Vec::new(),
             unmatched,
+        };
+        let mut next = None;
+        let mut next_clean = vec![None; delivery.history.len()];
+        for (index, d) in delivery.history.iter().enumerate().rev() {
+            if d.outcome == DeploymentOutcome::Success && delivery.failures(d).is_empty() {
+                next = Some(index);
+            }
+            next_clean[index] = next;
         }
+        delivery.next_clean = next_clean;
+        delivery
     }
 
     /// Production deployments in the window, by time.
@@ -190,21 +220,23 @@ impl<'a> Delivery<'a> {
 
     /// Why `deployment` failed; empty when it did not.
     fn failures(&self, deployment: &Deployment) -> Vec<Failure<'a>> {
-        let id = Some(deployment.id.as_str());
         let mut why: Vec<Failure> = Vec::new();
         if deployment.outcome != DeploymentOutcome::Success {
             why.push(Failure::Outcome(deployment.outcome));
         }
+        let id = deployment.id.as_str();
         why.extend(
-            self.history
-                .iter()
-                .filter(|r| r.restores.as_deref() == id)
+            self.restorers
+                .get(id)
+                .into_iter()
+                .flatten()
                 .map(|r| Failure::RestoredBy(&r.id)),
         );
         why.extend(
-            self.incidents
-                .iter()
-                .filter(|i| i.caused_by.as_deref() == id)
+            self.caused
+                .get(id)
+                .into_iter()
+                .flatten()
                 .map(|i| Failure::Caused(&i.id)),
         );
         why.sort();
@@ -228,23 +260,14 @@ impl<'a> Delivery<'a> {
 
     /// What restored a failed deployment by the evaluation date, if anything did.
     fn restored(&self, failed: &Deployment) -> Option<Restored<'a>> {
-        let after = |d: &&&Deployment| d.deployed.instant() >= failed.deployed.instant();
-        let success = |d: &&&Deployment| d.outcome == DeploymentOutcome::Success;
-        if let Some(by) = self
-            .history
-            .iter()
-            .filter(after)
-            .filter(success)
-            .find(|d| d.restores.as_deref() == Some(failed.id.as_str()))
-        {
+        let id = failed.id.as_str();
+        if let Some(by) = self.restorers.get(id).into_iter().flatten().find(|d| {
+            d.deployed.instant() >= failed.deployed.instant()
+                && d.outcome == DeploymentOutcome::Success
+        }) {
             return Some(Restored::By(by));
         }
-        let caused: Vec<&Incident> = self
-            .incidents
-            .iter()
-            .copied()
-            .filter(|i| i.caused_by.as_deref() == Some(failed.id.as_str()))
-            .collect();
+        let caused: Vec<&Incident> = self.caused.get(id).cloned().unwrap_or_default();
         if !caused.is_empty() {
             // Restored once every incident it caused is resolved, by the evaluation date.
             let at = self.window.at;
@@ -257,12 +280,14 @@ impl<'a> Delivery<'a> {
                 .max_by_key(|i| i.resolved.map(|r| r.instant()))
                 .map(Restored::Resolved);
         }
-        self.history
-            .iter()
-            .filter(|d| d.deployed.instant() > failed.deployed.instant())
-            .filter(success)
-            .find(|d| self.failures(d).is_empty())
-            .map(|d| Restored::Next(d))
+        let later = self
+            .history
+            .partition_point(|d| d.deployed.instant() <= failed.deployed.instant());
+        self.next_clean
+            .get(later)
+            .copied()
+            .flatten()
+            .map(|index| Restored::Next(self.history[index]))
     }
 
     pub fn recovery(&self) -> Recovery<'a> {
