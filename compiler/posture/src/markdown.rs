@@ -184,13 +184,13 @@ pub fn markdown(p: &Posture) -> String {
     }
     let _ = writeln!(
         out,
-        "\n## Evidence\n\n- gone stale: {}\n- matched nothing: {}\n- not counted: {}",
+        "\n## Evidence\n\n- gone stale: {}\n- matched nothing: {}",
         p.stale.len(),
-        report.unmatched.len(),
-        report.not_counted.len()
+        report.unmatched.len()
     );
     for u in report.unmatched.iter().take(ROWS) {
         let _ = writeln!(out, "  - `{}`: {}", cell(&u.origin), cell(&u.reason));
     }
+    let _ = writeln!(out, "- not counted: {}", report.not_counted.len());
     out
 }
