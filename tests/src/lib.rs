@@ -2,6 +2,7 @@
 //! files), check it as `polic check` would, render what it reports.
 
 pub mod generate;
+pub mod posture;
 pub mod rego;
 
 use std::collections::BTreeMap;

@@ -25,28 +25,36 @@ pub enum EvalFormat {
     Github,
 }
 
+/// What an evaluation reads: the policy, evidence, date, apps and source tags. Shared by
+/// `eval` and `report`.
 #[derive(clap::Args)]
-pub struct EvalArgs {
+pub struct EvalInputs {
     /// Policy sources (files or directories); ignored with `--rules`.
     #[arg(default_value = ".")]
-    paths: Vec<PathBuf>,
+    pub paths: Vec<PathBuf>,
     /// A rule set written by `polic build`, instead of sources.
     #[arg(long)]
     rules: Option<PathBuf>,
     #[command(flatten)]
-    inputs: EvidenceArgs,
+    pub inputs: EvidenceArgs,
     /// Only these apps (repeatable); default all.
     #[arg(long, value_name = "NAME")]
-    app: Vec<String>,
+    pub app: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+    #[command(flatten)]
+    sources: SourcesArgs,
+}
+
+#[derive(clap::Args)]
+pub struct EvalArgs {
+    #[command(flatten)]
+    eval: EvalInputs,
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
     /// Also fail when an obligation not met (and not waived) has a priority above this.
     #[arg(long, value_name = "PRIORITY")]
     fail_above: Option<u32>,
-    #[arg(long, value_enum, default_value_t = Color::Auto)]
-    color: Color,
-    #[command(flatten)]
-    sources: SourcesArgs,
     /// Also append this evaluation's snapshot to the history store (`--store`).
     #[arg(long)]
     record: bool,
@@ -54,86 +62,117 @@ pub struct EvalArgs {
     store: crate::history::StoreArgs,
 }
 
-pub fn run(args: EvalArgs) -> u8 {
-    let at = args.inputs.at();
-    let mut rules = match inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
-    // Tags are assigned to apps before `--app` narrows the rule set: which app a file
-    // belongs to must not depend on which apps are shown.
-    let code = match sources::specs(&args.sources, &args.paths) {
-        Ok(specs) if specs.is_empty() => None,
-        Ok(specs) => match sources::scan(&specs, &rules) {
-            Ok(code) => Some(code),
-            Err(code) => return code,
-        },
-        Err(code) => return code,
-    };
-    if !args.app.is_empty() {
-        let unknown: Vec<&String> = args
-            .app
-            .iter()
-            .filter(|a| !rules.apps.iter().any(|r| r.name == **a))
-            .collect();
-        if !unknown.is_empty() {
-            let names: Vec<&str> = rules.apps.iter().map(|a| a.name.as_str()).collect();
-            for name in unknown {
-                eprintln!("error: no app `{name}` in the policy");
-                if let Some(s) = polic_diagnostics::suggest::closest(name, names.iter().copied()) {
-                    eprintln!("  help: did you mean `{s}`?");
+/// What an evaluation is made from, read and narrowed to the apps asked for: the report
+/// borrows it.
+pub struct Prepared {
+    pub rules: polic_ruleset::RuleSet,
+    pub evidence: polic_ruleset::evidence::EvidenceSet,
+    pub scans: Vec<polic_ruleset::evidence::ScanRun>,
+    pub files: Vec<polic_history::snapshot::Input>,
+}
+
+impl EvalInputs {
+    /// Reads the policy, tags and evidence; bad input is reported and its exit code returned.
+    pub fn prepare(&self) -> Result<Prepared, u8> {
+        let at = self.inputs.at();
+        let mut rules = inputs::load_rules(&self.paths, self.rules.as_ref(), at, self.color)?;
+        // Tags are assigned to apps before `--app` narrows the rule set: which app a file
+        // belongs to must not depend on which apps are shown.
+        let specs = sources::specs(&self.sources, &self.paths)?;
+        let code = if specs.is_empty() {
+            None
+        } else {
+            Some(sources::scan(&specs, &rules)?)
+        };
+        if !self.app.is_empty() {
+            let unknown: Vec<&String> = self
+                .app
+                .iter()
+                .filter(|a| !rules.apps.iter().any(|r| r.name == **a))
+                .collect();
+            if !unknown.is_empty() {
+                let names: Vec<&str> = rules.apps.iter().map(|a| a.name.as_str()).collect();
+                for name in unknown {
+                    eprintln!("error: no app `{name}` in the policy");
+                    if let Some(s) =
+                        polic_diagnostics::suggest::closest(name, names.iter().copied())
+                    {
+                        eprintln!("  help: did you mean `{s}`?");
+                    }
                 }
+                return Err(exit::USAGE);
             }
-            return exit::USAGE;
         }
-    }
-    let left_out: BTreeSet<String> = rules
-        .apps
-        .iter()
-        .filter(|a| !args.app.is_empty() && !args.app.contains(&a.name))
-        .map(|a| a.name.clone())
-        .collect();
-    rules.apps.retain(|a| !left_out.contains(&a.name));
-    let (mut evidence, mut scans, files) = match args.inputs.read(&args.paths) {
-        Ok(read) => (read.set, read.scans, read.files),
-        Err(code) => return code,
-    };
-    if let Some(code) = code {
-        // Bad tags are shown, and, as evidence that matches nothing, listed in the report.
-        code.report_to_stderr(args.color);
-        evidence.code = code.tags;
-    }
-    // Evidence about the apps `--app` leaves out is out of scope, not unmatched.
-    let shown = |app: &str| !left_out.contains(app);
-    evidence.evidence.retain(|e| match &e.subject {
-        Subject::App(app) => shown(app),
-        Subject::Archetype(_) => true,
-    });
-    evidence.findings.retain(|f| shown(&f.app));
-    evidence.code.retain(|t| shown(&t.app));
-    scans.retain(|s| shown(&s.app));
-    let options = Options {
-        at,
-        fail_above: args.fail_above,
-    };
-    let report = match eval::evaluate(&rules, &evidence, &scans, &options) {
-        Ok(report) => report,
-        Err(error) => {
-            eprintln!("error: cannot evaluate this rule set: {error}");
-            return exit::USAGE;
+        let left_out: BTreeSet<String> = rules
+            .apps
+            .iter()
+            .filter(|a| !self.app.is_empty() && !self.app.contains(&a.name))
+            .map(|a| a.name.clone())
+            .collect();
+        rules.apps.retain(|a| !left_out.contains(&a.name));
+        let read = self.inputs.read(&self.paths)?;
+        let (mut evidence, mut scans, files) = (read.set, read.scans, read.files);
+        if let Some(code) = code {
+            // Bad tags are shown, and, as evidence that matches nothing, listed in the report.
+            code.report_to_stderr(self.color);
+            evidence.code = code.tags;
         }
-    };
-    let dir = sources::settings_dir(&args.paths);
-    let snapshot = (args.format == EvalFormat::Json || args.record).then(|| {
-        let mut scope = args.app.clone();
+        // Evidence about the apps `--app` leaves out is out of scope, not unmatched.
+        let shown = |app: &str| !left_out.contains(app);
+        evidence.evidence.retain(|e| match &e.subject {
+            Subject::App(app) => shown(app),
+            Subject::Archetype(_) => true,
+        });
+        evidence.findings.retain(|f| shown(&f.app));
+        evidence.code.retain(|t| shown(&t.app));
+        scans.retain(|s| shown(&s.app));
+        Ok(Prepared {
+            rules,
+            evidence,
+            scans,
+            files,
+        })
+    }
+
+    /// The apps the evaluation is narrowed to, sorted: the snapshot's scope.
+    pub fn scope(&self) -> Option<Vec<String>> {
+        let mut scope = self.app.clone();
         scope.sort();
         scope.dedup();
+        (!scope.is_empty()).then_some(scope)
+    }
+}
+
+impl Prepared {
+    pub fn evaluate(&self, options: &Options) -> Result<eval::Report<'_>, u8> {
+        eval::evaluate(&self.rules, &self.evidence, &self.scans, options).map_err(|error| {
+            eprintln!("error: cannot evaluate this rule set: {error}");
+            exit::USAGE
+        })
+    }
+}
+
+pub fn run(args: EvalArgs) -> u8 {
+    let prepared = match args.eval.prepare() {
+        Ok(prepared) => prepared,
+        Err(code) => return code,
+    };
+    let options = Options {
+        at: args.eval.inputs.at(),
+        fail_above: args.fail_above,
+    };
+    let report = match prepared.evaluate(&options) {
+        Ok(report) => report,
+        Err(code) => return code,
+    };
+    let dir = sources::settings_dir(&args.eval.paths);
+    let snapshot = (args.format == EvalFormat::Json || args.record).then(|| {
         polic_history::Snapshot::of(
             &report,
             polic_history::snapshot::Context {
-                evidence: files,
+                evidence: prepared.files.clone(),
                 revision: polic_project::git::revision(&dir),
-                scope: (!scope.is_empty()).then_some(scope),
+                scope: args.eval.scope(),
             },
         )
     });

@@ -36,6 +36,20 @@ impl StoreArgs {
     pub fn open(&self, dir: &Path) -> Result<Store, u8> {
         Store::open(&self.spec(dir)).map_err(|e| report(&e))
     }
+
+    /// The trend of `scope` in the store named, or in the default store when it exists:
+    /// a workspace that never recorded a snapshot has no history, and none is created.
+    pub fn trend_if_recorded(
+        &self,
+        dir: &Path,
+        scope: &str,
+    ) -> Result<Option<polic_history::trend::Trend>, u8> {
+        if self.store.is_none() && !default_store(dir).is_file() {
+            return Ok(None);
+        }
+        let mut store = self.open(dir)?;
+        store.trend(scope).map(Some).map_err(|e| report(&e))
+    }
 }
 
 /// `.polic/history.sqlite` in the nearest directory at or above `dir` holding a

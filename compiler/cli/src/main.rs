@@ -10,6 +10,7 @@ mod inputs;
 mod load;
 mod oscal;
 mod output;
+mod report;
 mod sources;
 mod test;
 mod trace;
@@ -61,6 +62,9 @@ enum Command {
     Build(build::BuildArgs),
     /// Evaluate apps against the policy, evidence and a date.
     Eval(eval::EvalArgs),
+    /// The posture report: one self-contained HTML file (`-o report.html`) or Markdown
+    /// (`--format markdown`), from what `eval` reads and the history store's snapshots.
+    Report(report::ReportArgs),
     /// Run the policy's `test` blocks.
     Test(test::TestArgs),
     /// Rewrite .polic files in the canonical layout (`--check` only reports).
@@ -120,6 +124,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Build(args) => build::run(args),
         Command::Eval(args) => eval::run(args),
+        Command::Report(args) => report::run(args),
         Command::Test(args) => test::run(args),
         Command::Fmt(args) => fmt::run(args),
         Command::Diff(args) => diff::run(args),

@@ -9,8 +9,7 @@ use polic_ruleset::eval::{
 };
 use polic_ruleset::evidence::Verb;
 use polic_ruleset::metrics::bands;
-use polic_ruleset::metrics::target::{TargetResult, describe, show};
-use polic_ruleset::report::{code_locations, uncovered};
+use polic_ruleset::report::{clause_list, code_locations, detail, target_cells, uncovered};
 
 use crate::github::{self, Annotation};
 use crate::junit::{Case, Outcome, Suite, Suites};
@@ -48,46 +47,6 @@ fn app_heading(app: &AppReport) -> String {
         format!(" ({})", facts.join(", "))
     };
     format!("{}{facts}: score {:.1}", app.app.name, app.totals.score)
-}
-
-/// What to say about an item beside its status.
-fn detail(item: &Item) -> String {
-    match (item.provided_by, item.waiver, &item.detail) {
-        (_, _, Some(detail)) => detail.clone(),
-        (Some(by), _, None) => format!("provided by {by}"),
-        (_, Some(waiver), None) => format!("waiver {}", waiver.name),
-        _ => String::new(),
-    }
-}
-
-/// The clauses an item serves, as every format cites them: `nist80053#si-2, iso27001#A.8.8`.
-fn clause_list(item: &Item) -> String {
-    item.clauses().collect::<Vec<_>>().join(", ")
-}
-
-/// A metric target's result, as the table and Markdown show it: the target, the value,
-/// met or unmet, the DORA band (with its source) and the control's clauses.
-fn target_cells(app: &AppReport, t: &TargetResult) -> [String; 5] {
-    let value = t.judged.value.map_or_else(
-        || "nothing counted".to_string(),
-        |v| show(v, &t.target.unit),
-    );
-    let band = t.judged.band.as_ref().map_or_else(String::new, |b| {
-        format!("{b} (DORA {})", bands::dora().year)
-    });
-    let clauses = app
-        .items
-        .iter()
-        .find(|i| i.control_index == t.control_index)
-        .map(clause_list)
-        .unwrap_or_default();
-    [
-        describe(t.target),
-        value,
-        if t.judged.met { "met" } else { "unmet" }.to_string(),
-        band,
-        clauses,
-    ]
 }
 
 /// Adopted clauses no control satisfies, one line per standard and family:
