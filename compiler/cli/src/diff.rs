@@ -68,6 +68,7 @@ fn load(path: &Path, today: Date) -> Result<RuleSet, u8> {
         None
     };
     crate::inputs::load_rules(&[path.to_path_buf()], rules.as_ref(), today, Color::Auto)
+        .map(|(rules, _)| rules)
 }
 
 pub fn run(args: DiffArgs) -> u8 {

@@ -56,10 +56,11 @@ pub struct EvalArgs {
 
 pub fn run(args: EvalArgs) -> u8 {
     let at = args.inputs.at();
-    let mut rules = match inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
-        Ok(rules) => rules,
-        Err(code) => return code,
-    };
+    let (mut rules, pin) =
+        match inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
+            Ok(loaded) => loaded,
+            Err(code) => return code,
+        };
     // Tags are assigned to apps before `--app` narrows the rule set: which app a file
     // belongs to must not depend on which apps are shown.
     let code = match sources::specs(&args.sources, &args.paths) {
@@ -87,10 +88,14 @@ pub fn run(args: EvalArgs) -> u8 {
             return exit::USAGE;
         }
     }
+    // An app repository evaluates its own apps, never the policy's.
     let left_out: BTreeSet<String> = rules
         .apps
         .iter()
-        .filter(|a| !args.app.is_empty() && !args.app.contains(&a.name))
+        .filter(|a| {
+            (!args.app.is_empty() && !args.app.contains(&a.name))
+                || (pin.is_some() && polic_project::app::is_policy_file(&a.source))
+        })
         .map(|a| a.name.clone())
         .collect();
     rules.apps.retain(|a| !left_out.contains(&a.name));
@@ -153,6 +158,14 @@ pub fn run(args: EvalArgs) -> u8 {
             polic_report::eval::github(&report)
         }
     };
+    if let Some(pin) = &pin {
+        // What the app was judged against, in the report a reader sees first.
+        if args.format == EvalFormat::Table {
+            println!("{}\n", pin.describe());
+        } else {
+            eprintln!("{}", pin.describe());
+        }
+    }
     let _ = std::io::stdout().write_all(rendered.as_bytes());
     // The evaluation's output is written whether or not the store takes the snapshot.
     if let Some(snapshot) = snapshot.filter(|_| args.record)

@@ -13,6 +13,7 @@ mod output;
 mod sources;
 mod test;
 mod trace;
+mod update;
 mod whatif;
 
 use std::io::{IsTerminal, Write};
@@ -85,6 +86,8 @@ enum Command {
         /// A module name, as in `import std.NAME`.
         name: Option<String>,
     },
+    /// Pin an app repository's policy (`[policy]` in its polic.toml) in polic.lock.
+    Update(update::UpdateArgs),
     /// Run the language server over stdio.
     Lsp,
     /// `polic import oscal` and `polic export oscal`.
@@ -132,6 +135,7 @@ fn main() -> ExitCode {
         },
         Command::Stdlib { name } => stdlib(name.as_deref()),
         Command::Oscal(command) => oscal::run(command),
+        Command::Update(args) => update::run(args),
         Command::Lsp => match polic_lsp::run_stdio() {
             Ok(true) => exit::CLEAN,
             Ok(false) => exit::FAILED,

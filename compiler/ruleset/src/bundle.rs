@@ -1,0 +1,107 @@
+//! The published policy: what `polic build --bundle` writes for app repositories. The
+//! rule set (for `polic diff` and for tools) and the policy's source files, so that an
+//! app repository checks its manifest with the real compiler against the policy's own
+//! definitions: archetypes, facts, controls with their titles and docs, and every
+//! location, with nothing re-derived (docs/app-repository.md).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::RuleSet;
+
+pub const BUNDLE_SCHEMA_NAME: &str = "polic-bundle";
+/// Changes with any incompatible change of the bundle's layout.
+pub const BUNDLE_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    pub schema: String,
+    pub version: u32,
+    /// [`sources_digest`] of `sources`: what a lock file pins.
+    pub digest: String,
+    /// The commit the policy was built from, when it was built in a git checkout.
+    pub revision: Option<String>,
+    /// Each policy file's text, by its path relative to the policy's directory.
+    pub sources: BTreeMap<String, String>,
+    pub rules: RuleSet,
+}
+
+impl Bundle {
+    pub fn new(
+        sources: BTreeMap<String, String>,
+        rules: RuleSet,
+        revision: Option<String>,
+    ) -> Bundle {
+        Bundle {
+            schema: BUNDLE_SCHEMA_NAME.to_string(),
+            version: BUNDLE_SCHEMA_VERSION,
+            digest: sources_digest(&sources),
+            revision,
+            sources,
+            rules,
+        }
+    }
+
+    /// A bundle from its JSON, refused when it is not one this polic reads or its digest
+    /// does not match its sources (a bundle edited by hand, or cut short).
+    pub fn parse(text: &str) -> Result<Bundle, String> {
+        #[derive(Deserialize)]
+        struct Header {
+            schema: Option<String>,
+            version: Option<u32>,
+        }
+        let header: Header =
+            serde_json::from_str(text).map_err(|e| format!("it is not JSON: {e}"))?;
+        if header.schema.as_deref() != Some(BUNDLE_SCHEMA_NAME)
+            || header.version != Some(BUNDLE_SCHEMA_VERSION)
+        {
+            return Err(format!(
+                "it is schema `{}` version {}, and this polic reads `{BUNDLE_SCHEMA_NAME}` version {BUNDLE_SCHEMA_VERSION}",
+                header.schema.as_deref().unwrap_or("(none)"),
+                header
+                    .version
+                    .map_or_else(|| "(none)".to_string(), |v| v.to_string()),
+            ));
+        }
+        let bundle: Bundle =
+            serde_json::from_str(text).map_err(|e| format!("it is not a polic bundle: {e}"))?;
+        let digest = sources_digest(&bundle.sources);
+        if digest != bundle.digest {
+            return Err(format!(
+                "its sources have digest `{digest}`, not the `{}` it records",
+                bundle.digest
+            ));
+        }
+        Ok(bundle)
+    }
+
+    /// Pretty JSON with a final newline: byte-identical for identical inputs.
+    pub fn to_json(&self) -> String {
+        let mut json = serde_json::to_string_pretty(self).unwrap_or_default();
+        json.push('\n');
+        json
+    }
+}
+
+/// The digest of a policy: of the canonical (compact, sorted) JSON of its sources by path.
+/// The rule set is left out on purpose: it is derived from the sources, and its layout may
+/// change with the compiler while the policy stays the same.
+pub fn sources_digest(sources: &BTreeMap<String, String>) -> String {
+    digest(&serde_json::to_vec(sources).unwrap_or_default())
+}
+
+/// `sha256:` and the hex digest of `bytes`.
+pub fn digest(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    let hash = sha2::Sha256::digest(bytes);
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(7 + 64);
+    text.push_str("sha256:");
+    for byte in hash.iter() {
+        text.push(char::from(HEX[usize::from(byte >> 4)]));
+        text.push(char::from(HEX[usize::from(byte & 0xf)]));
+    }
+    text
+}
