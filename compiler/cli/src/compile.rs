@@ -71,11 +71,26 @@ impl Compiled {
 /// Reads and checks the `.polic` files under `paths`. `Err` carries the exit code after
 /// the problem was reported (a path that does not exist, no policy files).
 pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
+    compile_with(paths, today, None)
+}
+
+/// As [`compile`], an app repository checked against `policy` (a bundle's sources)
+/// instead of the policy it pins: what `polic diff` compares for the app.
+pub fn compile_with(
+    paths: &[PathBuf],
+    today: Date,
+    policy: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<Compiled, u8> {
     let mut loaded = polic_project::load(paths, load::options()).map_err(|error| {
         eprintln!("error: {error}");
         exit::USAGE
     })?;
-    let app = polic_project::app::open(&sources::settings_dir(paths), &loaded.root);
+    let mut app = polic_project::app::open(&sources::settings_dir(paths), &loaded.root);
+    if let (Some(app), Some(policy)) = (&mut app, policy) {
+        // The pin's problems are about the pinned policy, not this one.
+        app.sources = policy;
+        app.problems.clear();
+    }
     let file_count = loaded.files.len() + loaded.problem_texts.len();
     if let Some(app) = &app {
         loaded.files.extend(app.policy_files());

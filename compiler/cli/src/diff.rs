@@ -62,6 +62,9 @@ pub struct DiffArgs {
 
 fn load(path: &Path, today: Date) -> Result<RuleSet, u8> {
     let is_rule_set = path.extension().is_some_and(|e| e == "json");
+    if is_rule_set && let Some(rules) = crate::inputs::app_rules(path, today)? {
+        return Ok(rules);
+    }
     let rules = if is_rule_set {
         Some(path.to_path_buf())
     } else {

@@ -254,6 +254,37 @@ pub fn load_rules(
     }
 }
 
+/// In an app repository (the current directory), a bundle's policy as the app sees it:
+/// the app's own apps, checked against that bundle's sources. `None` elsewhere, or for a
+/// file that is no bundle.
+pub fn app_rules(bundle: &Path, today: Date) -> Result<Option<RuleSet>, u8> {
+    let here = [PathBuf::from(".")];
+    let root = polic_project::Root::of(&here, false).map_err(|_| exit::USAGE)?;
+    if polic_project::app::open(Path::new("."), &root).is_none() {
+        return Ok(None);
+    }
+    let Ok(text) = std::fs::read_to_string(bundle) else {
+        return Ok(None);
+    };
+    if !is_bundle(&text) {
+        return Ok(None);
+    }
+    let sources = Bundle::parse(&text)
+        .map_err(|e| {
+            eprintln!("error: {} cannot be read: {e}", bundle.display());
+            exit::USAGE
+        })?
+        .sources;
+    let compiled = compile::compile_with(&here, today, Some(sources))?;
+    compiled.report_to_stderr(Color::Auto);
+    compile::refuse_errors(&compiled)?;
+    let mut rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone();
+    rules
+        .apps
+        .retain(|a| !polic_project::app::is_policy_file(&a.source));
+    Ok(Some(rules))
+}
+
 /// Whether a JSON document says it is a bundle (`polic build --bundle`), not a rule set.
 fn is_bundle(text: &str) -> bool {
     #[derive(serde::Deserialize)]
