@@ -140,11 +140,15 @@ pub fn compile_with(
 
 /// What an app repository is told: its own files' diagnostics and its pin's problems.
 /// The policy's own diagnostics are its owners' to fix: one error counts them, at
-/// `[policy]`, so that they are never silently dropped.
+/// `[policy]`, so that they are never silently dropped. Without a policy only the
+/// problems are told: every name the app uses would be unknown for that one reason.
 fn app_diagnostics(
     app: &polic_project::app::AppRepository,
     diagnostics: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
+    if app.pin.is_none() {
+        return app.problems.clone();
+    }
     let (policy, mut own): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
         .into_iter()
         .partition(|d| polic_project::app::is_policy_file(&d.primary.at.file));

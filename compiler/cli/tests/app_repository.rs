@@ -175,3 +175,39 @@ fn a_policy_revision_is_seen_from_the_app_and_taken_on_with_polic_update() {
     assert_eq!(polic(&mut log, &app, &with_sast), 0, "{log}");
     insta::assert_snapshot!("revision", log);
 }
+
+/// The example app repository stays checkable: its lock matches examples/acme.
+#[test]
+fn the_example_app_repository_checks_against_acme() {
+    let example = fixtures().join("../../examples/acme-app");
+    let mut log = String::new();
+    assert_eq!(polic(&mut log, &example, &["check"]), 0, "{log}");
+    let eval = ["eval", "--at", "2026-11-22", "--format", "json"];
+    assert_eq!(polic(&mut log, &example, &eval), 0, "{log}");
+    assert!(
+        log.contains("policy `../acme` (path), digest sha256:"),
+        "the policy is named\n{log}"
+    );
+}
+
+#[test]
+fn a_policy_named_twice_or_missing_is_an_error_at_polic_toml() {
+    let dir = scratch("unavailable");
+    copy_dir(&fixtures().join("app"), &dir);
+    git(&dir, &["init", "-q"]);
+    let mut log = String::new();
+    std::fs::write(
+        dir.join("polic.toml"),
+        "[policy]\npath = \"../policy\"\nbundle = \"policy.bundle.json\"\n",
+    )
+    .expect("write settings");
+    assert_eq!(polic(&mut log, &dir, &["check"]), 1, "{log}");
+    std::fs::write(
+        dir.join("polic.toml"),
+        "[policy]\nbundle = \"policy.bundel.json\"\n",
+    )
+    .expect("write settings");
+    assert_eq!(polic(&mut log, &dir, &["check"]), 1, "{log}");
+    assert_eq!(polic(&mut log, &dir, &["update"]), 2, "{log}");
+    insta::assert_snapshot!("unavailable", log);
+}

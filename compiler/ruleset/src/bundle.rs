@@ -105,3 +105,55 @@ pub fn digest(bytes: &[u8]) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bundle() -> Bundle {
+        let sources = BTreeMap::from([("policy.polic".to_string(), "facts {}\n".to_string())]);
+        let rules: RuleSet = serde_json::from_value(serde_json::json!({
+            "schema": "polic-ruleset", "version": 1, "policy": null, "risk": null,
+            "facts": [], "clauses": [], "mappings": [], "archetypes": [], "controls": [],
+            "apps": [], "waivers": [], "tests": []
+        }))
+        .expect("an empty rule set");
+        Bundle::new(
+            sources,
+            rules,
+            Some("e409d90981b7f2a91b8e7ced83976f8866c3978b".into()),
+        )
+    }
+
+    #[test]
+    fn a_bundle_reads_back_as_written() {
+        let bundle = bundle();
+        assert_eq!(Bundle::parse(&bundle.to_json()), Ok(bundle));
+    }
+
+    #[test]
+    fn sources_that_do_not_match_the_digest_are_refused() {
+        let mut edited = bundle();
+        edited.sources.insert(
+            "policy.polic".to_string(),
+            "facts { x: bool }\n".to_string(),
+        );
+        let error = Bundle::parse(&edited.to_json()).expect_err("refused");
+        assert!(
+            error.starts_with("its sources have digest `sha256:")
+                && error.ends_with(&format!("not the `{}` it records", edited.digest)),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn another_schema_version_is_refused_before_its_layout_is_read() {
+        let text = r#"{"schema": "polic-bundle", "version": 2, "sources": 3}"#;
+        assert_eq!(
+            Bundle::parse(text),
+            Err("it is schema `polic-bundle` version 2, and this polic reads `polic-bundle` version 1".to_string())
+        );
+        let rule_set = r#"{"schema": "polic-ruleset", "version": 1}"#;
+        assert!(Bundle::parse(rule_set).is_err_and(|e| e.contains("`polic-ruleset` version 1")));
+    }
+}
