@@ -25,6 +25,10 @@ pub struct BuildArgs {
     /// List the policy's warnings on stderr, not only their count.
     #[arg(long)]
     verbose: bool,
+    /// Write the bundle app repositories pin (`[policy] bundle = FILE` in their
+    /// polic.toml): the rule set and the policy's sources, with their digest.
+    #[arg(long)]
+    bundle: bool,
 }
 
 pub fn run(args: BuildArgs) -> u8 {
@@ -42,14 +46,23 @@ pub fn run(args: BuildArgs) -> u8 {
         return code;
     }
     let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace);
-    let mut json = match serde_json::to_string_pretty(rules) {
-        Ok(json) => json,
-        Err(error) => {
-            eprintln!("error: cannot serialise the rule set: {error}");
+    let json = if args.bundle {
+        if compiled.app.is_some() {
+            eprintln!(
+                "error: this is an app repository (its polic.toml names a `[policy]`): a bundle is built in the policy's repository"
+            );
             return exit::USAGE;
         }
+        bundle(&compiled, rules)
+    } else {
+        match serde_json::to_string_pretty(rules) {
+            Ok(json) => json + "\n",
+            Err(error) => {
+                eprintln!("error: cannot serialise the rule set: {error}");
+                return exit::USAGE;
+            }
+        }
     };
-    json.push('\n');
     match args.output.as_deref() {
         None => {
             let _ = std::io::stdout().write_all(json.as_bytes());
@@ -74,4 +87,24 @@ pub fn run(args: BuildArgs) -> u8 {
     // The process ends here; the exit frees the database faster than dropping it does.
     std::mem::forget(compiled);
     exit::CLEAN
+}
+
+/// The published policy: its files by their path relative to the directory built, the
+/// rule set and the commit checked out there.
+fn bundle(compiled: &compile::Compiled, rules: &polic_ruleset::RuleSet) -> String {
+    let sources = compiled
+        .workspace
+        .files(&compiled.db)
+        .iter()
+        .map(|file| {
+            let shown = file.path(&compiled.db);
+            let relative = compiled
+                .root
+                .relative(shown)
+                .map_or_else(|| shown.clone(), |p| p.to_string_lossy().replace('\\', "/"));
+            (relative, file.text(&compiled.db).to_string())
+        })
+        .collect();
+    let revision = polic_project::git::revision(compiled.root.dir());
+    polic_ruleset::bundle::Bundle::new(sources, rules.clone(), revision).to_json()
 }

@@ -29,6 +29,10 @@ pub struct Compiled {
     pub io_error: bool,
     /// Source code scanned for tags, when asked for.
     pub code: Option<sources::Code>,
+    /// The policy an app repository is checked against, when the paths are one.
+    pub app: Option<polic_project::app::AppRepository>,
+    /// Where the files were read from: what a bundle's paths are relative to.
+    pub root: polic_project::Root,
 }
 
 impl Compiled {
@@ -67,10 +71,30 @@ impl Compiled {
 /// Reads and checks the `.polic` files under `paths`. `Err` carries the exit code after
 /// the problem was reported (a path that does not exist, no policy files).
 pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
-    let loaded = polic_project::load(paths, load::options()).map_err(|error| {
+    compile_with(paths, today, None)
+}
+
+/// As [`compile`], an app repository checked against `policy` (a bundle's sources)
+/// instead of the policy it pins: what `polic diff` compares for the app.
+pub fn compile_with(
+    paths: &[PathBuf],
+    today: Date,
+    policy: Option<std::collections::BTreeMap<String, String>>,
+) -> Result<Compiled, u8> {
+    let mut loaded = polic_project::load(paths, load::options()).map_err(|error| {
         eprintln!("error: {error}");
         exit::USAGE
     })?;
+    let mut app = polic_project::app::open(&sources::settings_dir(paths), &loaded.root);
+    if let (Some(app), Some(policy)) = (&mut app, policy) {
+        // The pin's problems are about the pinned policy, not this one.
+        app.sources = policy;
+        app.problems.clear();
+    }
+    let file_count = loaded.files.len() + loaded.problem_texts.len();
+    if let Some(app) = &app {
+        loaded.files.extend(app.policy_files());
+    }
     use_small_pages_below(loaded.files.values().map(String::len).sum());
     let db = Database::default();
     let files: Vec<(String, String)> = loaded
@@ -78,13 +102,18 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
         .iter()
         .map(|(p, t)| (p.clone(), t.clone()))
         .collect();
-    let file_count = files.len() + loaded.problem_texts.len();
     let workspace = db.workspace(files, today);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     polic_sema::parallel::prefetch(&db, workspace, threads);
-    let diagnostics = polic_project::merge(&loaded.problems, polic_sema::check(&db, workspace));
-    let mut texts = Texts::new(loaded.files);
-    texts.extend(loaded.problem_texts);
+    let mut diagnostics = polic_project::merge(&loaded.problems, polic_sema::check(&db, workspace));
+    if let Some(app) = &app {
+        diagnostics = app_diagnostics(app, diagnostics);
+    }
+    let mut texts = Texts::new(std::mem::take(&mut loaded.files));
+    texts.extend(std::mem::take(&mut loaded.problem_texts));
+    if let Some(app) = &app {
+        texts.extend(app.texts.clone());
+    }
     // Only the modules the workspace imports were checked: JUnit lists each text as a case.
     for &file in polic_sema::index::files_in_scope(&db, workspace) {
         let module = file
@@ -104,7 +133,49 @@ pub fn compile(paths: &[PathBuf], today: Date) -> Result<Compiled, u8> {
         files: file_count,
         io_error: loaded.io_error,
         code: None,
+        app,
+        root: loaded.root,
     })
+}
+
+/// What an app repository is told: its own files' diagnostics and its pin's problems.
+/// The policy's own diagnostics are its owners' to fix: one error counts them, at
+/// `[policy]`, so that they are never silently dropped. Without a policy only the
+/// problems are told: every name the app uses would be unknown for that one reason.
+fn app_diagnostics(
+    app: &polic_project::app::AppRepository,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
+    if app.pin.is_none() {
+        return app.problems.clone();
+    }
+    let (policy, mut own): (Vec<Diagnostic>, Vec<Diagnostic>) = diagnostics
+        .into_iter()
+        .partition(|d| polic_project::app::is_policy_file(&d.primary.at.file));
+    let errors = policy
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    if let Some(pin) = app.pin.as_ref().filter(|_| errors > 0) {
+        own.push(
+            Diagnostic::new(
+                Code::PolicyHasErrors,
+                format!(
+                    "the policy `{}` has {} of its own",
+                    pin.source,
+                    plural(errors, "error")
+                ),
+                app.at_policy().clone(),
+            )
+            .with_help(format!(
+                "`polic check {}` lists them; they are for the policy's owners to fix",
+                pin.source
+            )),
+        );
+    }
+    own.extend(app.problems.iter().cloned());
+    own.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    own
 }
 
 /// Policy text below which a check runs without transparent huge pages.

@@ -62,12 +62,16 @@ pub struct DiffArgs {
 
 fn load(path: &Path, today: Date) -> Result<RuleSet, u8> {
     let is_rule_set = path.extension().is_some_and(|e| e == "json");
+    if is_rule_set && let Some(rules) = crate::inputs::app_rules(path, today)? {
+        return Ok(rules);
+    }
     let rules = if is_rule_set {
         Some(path.to_path_buf())
     } else {
         None
     };
     crate::inputs::load_rules(&[path.to_path_buf()], rules.as_ref(), today, Color::Auto)
+        .map(|(rules, _)| rules)
 }
 
 pub fn run(args: DiffArgs) -> u8 {

@@ -69,13 +69,16 @@ pub struct Prepared {
     pub evidence: polic_ruleset::evidence::EvidenceSet,
     pub scans: Vec<polic_ruleset::evidence::ScanRun>,
     pub files: Vec<polic_history::snapshot::Input>,
+    /// The published policy an app repository is judged against.
+    pub pin: Option<polic_project::app::Pin>,
 }
 
 impl EvalInputs {
     /// Reads the policy, tags and evidence; bad input is reported and its exit code returned.
     pub fn prepare(&self) -> Result<Prepared, u8> {
         let at = self.inputs.at();
-        let mut rules = inputs::load_rules(&self.paths, self.rules.as_ref(), at, self.color)?;
+        let (mut rules, pin) =
+            inputs::load_rules(&self.paths, self.rules.as_ref(), at, self.color)?;
         // Tags are assigned to apps before `--app` narrows the rule set: which app a file
         // belongs to must not depend on which apps are shown.
         let specs = sources::specs(&self.sources, &self.paths)?;
@@ -103,10 +106,14 @@ impl EvalInputs {
                 return Err(exit::USAGE);
             }
         }
+        // An app repository evaluates its own apps, never the policy's.
         let left_out: BTreeSet<String> = rules
             .apps
             .iter()
-            .filter(|a| !self.app.is_empty() && !self.app.contains(&a.name))
+            .filter(|a| {
+                (!self.app.is_empty() && !self.app.contains(&a.name))
+                    || (pin.is_some() && polic_project::app::is_policy_file(&a.source))
+            })
             .map(|a| a.name.clone())
             .collect();
         rules.apps.retain(|a| !left_out.contains(&a.name));
@@ -128,6 +135,7 @@ impl EvalInputs {
         scans.retain(|s| shown(&s.app));
         Ok(Prepared {
             rules,
+            pin,
             evidence,
             scans,
             files,
@@ -192,6 +200,14 @@ pub fn run(args: EvalArgs) -> u8 {
             polic_report::eval::github(&report)
         }
     };
+    if let Some(pin) = &prepared.pin {
+        // What the app was judged against, in the report a reader sees first.
+        if args.format == EvalFormat::Table {
+            println!("{}\n", pin.describe());
+        } else {
+            eprintln!("{}", pin.describe());
+        }
+    }
     let _ = std::io::stdout().write_all(rendered.as_bytes());
     // The evaluation's output is written whether or not the store takes the snapshot.
     if let Some(snapshot) = snapshot.filter(|_| args.record)

@@ -6,8 +6,10 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 use polic_diagnostics::{Code, Diagnostic, Severity};
+use polic_project::app::Pin;
 use polic_report::Summary;
 use polic_ruleset::RuleSet;
+use polic_ruleset::bundle::Bundle;
 use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
 use polic_syntax::ast::Date;
 
@@ -184,23 +186,34 @@ fn read_evidence(
     Err(exit::USAGE)
 }
 
-/// The rule set from `--rules` or from compiling the sources.
+/// The rule set from `--rules` or from compiling the sources, with the policy pinned when
+/// the sources are an app repository's.
 pub fn load_rules(
     paths: &[PathBuf],
     rules: Option<&PathBuf>,
     today: Date,
     color: Color,
-) -> Result<RuleSet, u8> {
+) -> Result<(RuleSet, Option<Pin>), u8> {
     match rules {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 eprintln!("error: cannot read {}: {e}", path.display());
                 exit::USAGE
             })?;
-            let rules: RuleSet = serde_json::from_str(&text).map_err(|e| {
-                eprintln!("error: {} is not a polic rule set: {e}", path.display());
-                exit::USAGE
-            })?;
+            let rules: RuleSet = if is_bundle(&text) {
+                // A published policy holds its rule set.
+                Bundle::parse(&text)
+                    .map_err(|e| {
+                        eprintln!("error: {} cannot be read: {e}", path.display());
+                        exit::USAGE
+                    })?
+                    .rules
+            } else {
+                serde_json::from_str(&text).map_err(|e| {
+                    eprintln!("error: {} is not a polic rule set: {e}", path.display());
+                    exit::USAGE
+                })?
+            };
             if rules.schema != polic_ruleset::schema::SCHEMA_NAME
                 || rules.version != polic_ruleset::schema::SCHEMA_VERSION
             {
@@ -230,14 +243,56 @@ pub fn load_rules(
                 );
                 return Err(exit::USAGE);
             }
-            Ok(rules)
+            Ok((rules, None))
         }
         None => {
             // An expired waiver is a result of evaluation (`waiver-expired`), not an error.
             let compiled = compile::compile_clean(paths, today, color, &[Code::ExpiredWaiver])?;
-            Ok(polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone())
+            let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone();
+            Ok((rules, compiled.app.and_then(|app| app.pin)))
         }
     }
+}
+
+/// In an app repository (the current directory), a bundle's policy as the app sees it:
+/// the app's own apps, checked against that bundle's sources. `None` elsewhere, or for a
+/// file that is no bundle.
+pub fn app_rules(bundle: &Path, today: Date) -> Result<Option<RuleSet>, u8> {
+    let here = [PathBuf::from(".")];
+    let root = polic_project::Root::of(&here, false).map_err(|_| exit::USAGE)?;
+    if polic_project::app::open(Path::new("."), &root).is_none() {
+        return Ok(None);
+    }
+    let Ok(text) = std::fs::read_to_string(bundle) else {
+        return Ok(None);
+    };
+    if !is_bundle(&text) {
+        return Ok(None);
+    }
+    let sources = Bundle::parse(&text)
+        .map_err(|e| {
+            eprintln!("error: {} cannot be read: {e}", bundle.display());
+            exit::USAGE
+        })?
+        .sources;
+    let compiled = compile::compile_with(&here, today, Some(sources))?;
+    compiled.report_to_stderr(Color::Auto);
+    compile::refuse_errors(&compiled)?;
+    let mut rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone();
+    rules
+        .apps
+        .retain(|a| !polic_project::app::is_policy_file(&a.source));
+    Ok(Some(rules))
+}
+
+/// Whether a JSON document says it is a bundle (`polic build --bundle`), not a rule set.
+fn is_bundle(text: &str) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Header {
+        schema: Option<String>,
+    }
+    serde_json::from_str::<Header>(text)
+        .is_ok_and(|h| h.schema.as_deref() == Some(polic_ruleset::bundle::BUNDLE_SCHEMA_NAME))
 }
 
 /// For commands whose stdout is their product: errors in full on stderr, warnings only

@@ -14,6 +14,7 @@ mod report;
 mod sources;
 mod test;
 mod trace;
+mod update;
 mod whatif;
 
 use std::io::{IsTerminal, Write};
@@ -89,6 +90,8 @@ enum Command {
         /// A module name, as in `import std.NAME`.
         name: Option<String>,
     },
+    /// Pin an app repository's policy (`[policy]` in its polic.toml) in polic.lock.
+    Update(update::UpdateArgs),
     /// Run the language server over stdio.
     Lsp,
     /// `polic import oscal` and `polic export oscal`.
@@ -137,6 +140,7 @@ fn main() -> ExitCode {
         },
         Command::Stdlib { name } => stdlib(name.as_deref()),
         Command::Oscal(command) => oscal::run(command),
+        Command::Update(args) => update::run(args),
         Command::Lsp => match polic_lsp::run_stdio() {
             Ok(true) => exit::CLEAN,
             Ok(false) => exit::FAILED,

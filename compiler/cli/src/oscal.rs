@@ -194,7 +194,7 @@ fn import(args: ImportArgs) -> u8 {
 fn export(args: ExportArgs) -> u8 {
     let at = args.inputs.at();
     let rules = match crate::inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
-        Ok(rules) => rules,
+        Ok((rules, _)) => rules,
         Err(code) => return code,
     };
     let documents = if args.component_definition {

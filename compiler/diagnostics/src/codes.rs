@@ -112,6 +112,10 @@ codes! {
     ProfileCycle = "P0707", "profile-cycle", Error, "profiles include each other in a cycle";
 
     AppWithoutArchetype = "P0801", "app-without-archetype", Error, "an app names no archetype";
+    PolicyChanged = "P0830", "policy-changed", Error, "an app repository's policy is not the one its polic.lock pins";
+    PolicyNotLocked = "P0831", "policy-not-locked", Error, "an app repository has no polic.lock pinning its policy";
+    PolicyUnavailable = "P0832", "policy-unavailable", Error, "an app repository's policy, or its polic.lock, cannot be read";
+    PolicyHasErrors = "P0833", "policy-has-errors", Error, "the policy an app repository is checked against has errors of its own";
 
     MalformedTag = "P1001", "malformed-tag", Error, "a `polic:` tag in a source file cannot be read";
     TagNotRequired = "P1002", "tag-not-required", Warning, "a source file's tag names a control its app does not require";

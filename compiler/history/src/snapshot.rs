@@ -278,19 +278,7 @@ pub struct Context {
     pub scope: Option<Vec<String>>,
 }
 
-/// `sha256:` and the hex digest of `bytes`.
-pub fn digest(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    let hash = sha2::Sha256::digest(bytes);
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut text = String::with_capacity(7 + 64);
-    text.push_str("sha256:");
-    for byte in hash.iter() {
-        text.push(char::from(HEX[usize::from(byte >> 4)]));
-        text.push(char::from(HEX[usize::from(byte & 0xf)]));
-    }
-    text
-}
+pub use polic_ruleset::bundle::digest;
 
 /// The digest of a rule set: of its canonical (compact) JSON.
 pub fn rules_digest(rules: &RuleSet) -> String {

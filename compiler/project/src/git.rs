@@ -13,11 +13,8 @@ pub fn revision(dir: &Path) -> Option<String> {
 }
 
 /// The commit checked out in the repository holding `dir`, if it is one.
-fn checked_out(dir: &Path) -> Option<String> {
-    let dir = std::fs::canonicalize(dir).ok()?;
-    let top = dir
-        .ancestors()
-        .find(|a| std::fs::symlink_metadata(a.join(".git")).is_ok())?;
+pub fn checked_out(dir: &Path) -> Option<String> {
+    let top = repository(dir)?;
     let git_dir = git_dir(&top.join(".git"))?;
     let head = read(&git_dir.join("HEAD"))?;
     let Some(reference) = head.strip_prefix("ref:").map(str::trim) else {
@@ -34,6 +31,14 @@ fn checked_out(dir: &Path) -> Option<String> {
                 (name == reference).then(|| commit(hash)).flatten()
             })
         })
+}
+
+/// The top of the repository holding `dir` (the nearest ancestor with a `.git`), if any.
+pub fn repository(dir: &Path) -> Option<PathBuf> {
+    let dir = std::fs::canonicalize(dir).ok()?;
+    dir.ancestors()
+        .find(|a| std::fs::symlink_metadata(a.join(".git")).is_ok())
+        .map(Path::to_path_buf)
 }
 
 /// `.git` itself, or the directory a worktree's or submodule's `.git` file names.

@@ -1,8 +1,9 @@
 //! The workspace on disk, the one place that finds and reads its files: the root reads
 //! stay inside ([`root`]), the walk that lists files ([`walk`], also the tag scanner's),
-//! reading one file safely ([`read`]), the policy files and their imports ([`load`]),
+//! reading one file safely ([`read`]), an app repository's pinned policy ([`app`]), the policy files and their imports ([`load`]),
 //! writing one back ([`write`]), the checkout's commit ([`git`]), and the clock. The rules are in docs/security.md: a workspace may be written by anyone.
 
+pub mod app;
 pub mod git;
 pub mod load;
 pub mod read;

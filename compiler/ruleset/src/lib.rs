@@ -2,6 +2,7 @@
 //! about a policy that evaluation needs, with no sources. This crate reads it, reads
 //! evidence, and answers what each app must do and whether it does. No salsa, no I/O.
 
+pub mod bundle;
 pub mod clause_id;
 pub mod diff;
 pub mod engine;

@@ -62,6 +62,9 @@ struct Settings {
     evidence: Vec<String>,
     #[serde(default)]
     sarif: Vec<String>,
+    /// An app repository's policy: polic-project reads it (`polic_project::app`).
+    #[serde(default, rename = "policy")]
+    _policy: Option<serde::de::IgnoredAny>,
 }
 
 /// The `polic.toml` in `dir`, as it is shown in messages, and its settings (all empty when
