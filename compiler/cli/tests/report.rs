@@ -131,3 +131,43 @@ fn without_a_recorded_history_no_store_is_created() {
     assert!(html.contains("0 earlier snapshots recorded"));
     assert!(!copy.join(".polic").exists(), "a store was created");
 }
+
+/// Passing evidence that expires within 30 days is listed before it goes stale: acme's
+/// platform TLS check (`expires` 2027-02-20) seen from 2027-02-01, and not from the day
+/// after it expired, when the item itself is stale.
+#[test]
+fn evidence_going_stale_is_listed_before_it_expires() {
+    let markdown = |at: &str| {
+        let output = polic(
+            &root(),
+            &[
+                "report",
+                "examples/acme",
+                "--at",
+                at,
+                "--format",
+                "markdown",
+            ],
+        );
+        String::from_utf8(output.stdout).expect("UTF-8 report")
+    };
+    let soon = markdown("2027-02-01");
+    let listed: Vec<&str> = soon
+        .lines()
+        .skip_while(|l| !l.starts_with("- going stale in the next 30 days:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  - "))
+        .collect();
+    assert!(!listed.is_empty(), "{soon}");
+    assert!(
+        listed
+            .iter()
+            .all(|l| l.starts_with("  - 2027-02-20: ") && l.contains("`tls-at-ingress.")),
+        "{listed:?}"
+    );
+    let later = markdown("2027-02-21");
+    assert!(
+        later.contains("- going stale in the next 30 days: 0\n"),
+        "{later}"
+    );
+}

@@ -395,6 +395,23 @@ fn evidence(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
                     }
                 }
             }
+            h3 { "Going stale in the next 30 days" }
+            @if p.going_stale.is_empty() { p { "No passing evidence expires within 30 days of " (report.at) "." } } @else {
+                table {
+                    thead { tr { th scope="col" { "expires" } th scope="col" { "app" } th scope="col" { "obligation" } th scope="col" { "evidence" } } }
+                    tbody {
+                        @for &(a, i, expires) in &p.going_stale {
+                            @let (_, item) = p.item((a, i));
+                            tr {
+                                td { (expires) }
+                                td { (app_link(p, shown, a)) }
+                                td { a href=(href("control", &item.control.name)) { code { (item.qualified()) } } }
+                                td { (item.evidence.join(", ")) }
+                            }
+                        }
+                    }
+                }
+            }
             h3 { "Evidence that matched nothing" }
             (unmatched(&report.unmatched, "Every record matched the policy."))
             h3 { "Evidence not counted" }

@@ -116,6 +116,9 @@ pub struct Posture<'r, 'a> {
     pub waivers: Vec<Expiring<'a>>,
     /// Items whose passing evidence expired: (app, item).
     pub stale: Vec<(usize, usize)>,
+    /// Items met or provided today whose evidence expires within the first window, soonest
+    /// first: (app, item, the day it expires).
+    pub going_stale: Vec<(usize, usize, Date)>,
     adopted: BTreeSet<&'r str>,
 }
 
@@ -246,6 +249,19 @@ impl<'r, 'a> Posture<'r, 'a> {
                     .map(move |(i, _)| (a, i))
             })
             .collect();
+        let mut going_stale: Vec<(usize, usize, Date)> = report
+            .apps
+            .iter()
+            .enumerate()
+            .flat_map(|(a, app)| {
+                app.items.iter().enumerate().filter_map(move |(i, item)| {
+                    let expires = item.expires?.date();
+                    let days_left = expires.days_since_epoch() - report.at.days_since_epoch();
+                    (item.waiver.is_none() && days_left <= WINDOWS[0]).then_some((a, i, expires))
+                })
+            })
+            .collect();
+        going_stale.sort_by_key(|&(a, i, expires)| (expires, a, i));
         Posture {
             report,
             trend,
@@ -257,6 +273,7 @@ impl<'r, 'a> Posture<'r, 'a> {
             queue,
             waivers,
             stale,
+            going_stale,
             adopted: report.clauses.iter().map(|c| c.clause.as_str()).collect(),
         }
     }

@@ -184,10 +184,20 @@ pub fn markdown(p: &Posture) -> String {
     }
     let _ = writeln!(
         out,
-        "\n## Evidence\n\n- gone stale: {}\n- matched nothing: {}",
+        "\n## Evidence\n\n- gone stale: {}\n- going stale in the next 30 days: {}",
         p.stale.len(),
-        report.unmatched.len()
+        p.going_stale.len()
     );
+    for &(a, i, expires) in p.going_stale.iter().take(ROWS) {
+        let (app, item) = p.item((a, i));
+        let _ = writeln!(
+            out,
+            "  - {expires}: {} `{}`",
+            cell(&app.app.name),
+            item.qualified()
+        );
+    }
+    let _ = writeln!(out, "- matched nothing: {}", report.unmatched.len());
     for u in report.unmatched.iter().take(ROWS) {
         let _ = writeln!(out, "  - `{}`: {}", cell(&u.origin), cell(&u.reason));
     }

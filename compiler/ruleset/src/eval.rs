@@ -192,6 +192,8 @@ pub struct Item<'a> {
     pub due: Option<Date>,
     pub detail: Option<String>,
     pub evidence: Vec<&'a str>,
+    /// When the passing evidence that decides it expires, for reports of what goes stale next.
+    pub expires: Option<When>,
     /// The open findings that decide it, each with its due date, soonest first.
     pub findings: Vec<(Date, &'a Finding)>,
     pub waiver: Option<&'a Waiver>,
@@ -457,6 +459,7 @@ pub fn evaluate<'a>(
                     evidence: Vec::new(),
                     findings: Vec::new(),
                     waiver: None,
+                    expires: None,
                 };
                 index.judge(&mut item, &evidence, at);
                 covered |= !item.evidence.is_empty()
@@ -1240,8 +1243,10 @@ fn settle<'a>(
         item.detail = Some(named(format!("{whose} expired on {expired}")));
     } else if platform.is_some() {
         item.status = Status::Provided;
+        item.expires = seen.expires;
     } else {
         item.status = Status::Met;
+        item.expires = seen.expires;
         item.detail = seen.detail;
     }
 }
