@@ -56,11 +56,14 @@ pub struct DiffArgs {
     /// The date waivers in sources are judged against (YYYY-MM-DD); default today (UTC).
     #[arg(long, visible_alias = "at", value_parser = compile::parse_date)]
     today: Option<Date>,
+    /// List the policies' warnings on stderr, not only their count.
+    #[arg(long)]
+    verbose: bool,
     #[command(flatten)]
     store: StoreArgs,
 }
 
-fn load(path: &Path, today: Date) -> Result<RuleSet, u8> {
+fn load(path: &Path, today: Date, verbose: bool) -> Result<RuleSet, u8> {
     let is_rule_set = path.extension().is_some_and(|e| e == "json");
     if is_rule_set && let Some(rules) = crate::inputs::app_rules(path, today)? {
         return Ok(rules);
@@ -70,8 +73,14 @@ fn load(path: &Path, today: Date) -> Result<RuleSet, u8> {
     } else {
         None
     };
-    crate::inputs::load_rules(&[path.to_path_buf()], rules.as_ref(), today, Color::Auto)
-        .map(|(rules, _)| rules)
+    crate::inputs::load_rules(
+        &[path.to_path_buf()],
+        rules.as_ref(),
+        today,
+        Color::Auto,
+        verbose,
+    )
+    .map(|(rules, _)| rules)
 }
 
 pub fn run(args: DiffArgs) -> u8 {
@@ -99,7 +108,11 @@ pub fn run(args: DiffArgs) -> u8 {
         return exit::USAGE;
     }
     let today = args.today.unwrap_or_else(compile::today);
-    let (old, new) = match (load(Path::new(old), today), load(Path::new(new), today)) {
+    let loaded = (
+        load(Path::new(old), today, args.verbose),
+        load(Path::new(new), today, args.verbose),
+    );
+    let (old, new) = match loaded {
         (Ok(old), Ok(new)) => (old, new),
         (Err(code), _) | (_, Err(code)) => return code,
     };

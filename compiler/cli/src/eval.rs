@@ -42,6 +42,9 @@ pub struct EvalInputs {
     pub app: Vec<String>,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// List the policy's warnings on stderr, not only their count.
+    #[arg(long)]
+    verbose: bool,
     #[command(flatten)]
     sources: SourcesArgs,
 }
@@ -77,8 +80,13 @@ impl EvalInputs {
     /// Reads the policy, tags and evidence; bad input is reported and its exit code returned.
     pub fn prepare(&self) -> Result<Prepared, u8> {
         let at = self.inputs.at();
-        let (mut rules, pin) =
-            inputs::load_rules(&self.paths, self.rules.as_ref(), at, self.color)?;
+        let (mut rules, pin) = inputs::load_rules(
+            &self.paths,
+            self.rules.as_ref(),
+            at,
+            self.color,
+            self.verbose,
+        )?;
         // Tags are assigned to apps before `--app` narrows the rule set: which app a file
         // belongs to must not depend on which apps are shown.
         let specs = sources::specs(&self.sources, &self.paths)?;

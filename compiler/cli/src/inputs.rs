@@ -193,6 +193,7 @@ pub fn load_rules(
     rules: Option<&PathBuf>,
     today: Date,
     color: Color,
+    verbose: bool,
 ) -> Result<(RuleSet, Option<Pin>), u8> {
     match rules {
         Some(path) => {
@@ -247,7 +248,9 @@ pub fn load_rules(
         }
         None => {
             // An expired waiver is a result of evaluation (`waiver-expired`), not an error.
-            let compiled = compile::compile_clean(paths, today, color, &[Code::ExpiredWaiver])?;
+            // The evaluation is the product: warnings are counted, not listed.
+            let compiled = compile_policy(paths, today, color, verbose, &[Code::ExpiredWaiver])?;
+            compile::refuse_errors(&compiled)?;
             let rules = polic_sema::build::rule_set(&compiled.db, compiled.workspace).clone();
             Ok((rules, compiled.app.and_then(|app| app.pin)))
         }

@@ -88,6 +88,9 @@ pub struct ExportArgs {
     output: PathBuf,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// List the policy's warnings on stderr, not only their count.
+    #[arg(long)]
+    verbose: bool,
 }
 
 pub fn run(command: Command) -> u8 {
@@ -193,7 +196,13 @@ fn import(args: ImportArgs) -> u8 {
 
 fn export(args: ExportArgs) -> u8 {
     let at = args.inputs.at();
-    let rules = match crate::inputs::load_rules(&args.paths, args.rules.as_ref(), at, args.color) {
+    let rules = match crate::inputs::load_rules(
+        &args.paths,
+        args.rules.as_ref(),
+        at,
+        args.color,
+        args.verbose,
+    ) {
         Ok((rules, _)) => rules,
         Err(code) => return code,
     };

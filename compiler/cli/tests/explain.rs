@@ -159,6 +159,33 @@ fn warnings_are_counted_not_listed() {
     }
 }
 
+/// `eval` and `report` write their product on stdout; the policy's warnings are a count on
+/// stderr there too, whatever the format.
+#[test]
+fn evaluating_commands_count_warnings_too() {
+    let at = ["--at", "2026-11-22"];
+    for command in [
+        &["eval", "audit", "--format", "json"][..],
+        &["report", "audit", "--format", "markdown"],
+    ] {
+        let output = polic(&[command, &at[..]].concat());
+        let lines: Vec<String> = stderr(&output)
+            .lines()
+            .filter(|l| !l.starts_with("gate:") && !l.starts_with("  "))
+            .map(str::to_string)
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "checked 1 file: 0 errors, 1 warning, 0 hints; `--verbose` or `polic check` lists the warnings"
+            ],
+            "{command:?}"
+        );
+        let verbose = stderr(&polic(&[command, &at[..], &["--verbose"]].concat()));
+        assert!(verbose.contains("warning[P0701]"), "{verbose}");
+    }
+}
+
 #[test]
 fn the_same_did_you_mean_as_check() {
     let check = stdout(&polic(&["check", "audit-unrelated-error", "audit"]));
