@@ -1,4 +1,4 @@
-//! Scanner reports read as findings: Trivy and Grype JSON. Readers are pure: each takes the
+//! Scanner reports read as findings: Trivy, Grype and OSV-Scanner JSON. Readers are pure: each takes the
 //! report's text, the app it was run over and the scan date (`--at`, used when the report
 //! carries no time of its own) and gives one open finding per vulnerability it lists, the
 //! tool set to the scanner's name so that the finding counts against controls verified by
@@ -7,6 +7,7 @@
 //! Malformed reports are errors naming the JSON path; reading goes on past each one.
 
 mod grype;
+mod osv;
 mod trivy;
 
 use polic_diagnostics::Code;
@@ -25,7 +26,11 @@ pub struct ReadError {
 type Reader = fn(&str, &str, Date) -> Result<Vec<Finding>, ReadError>;
 
 /// The formats `--scan APP=FORMAT:FILE` takes, by name.
-pub const FORMATS: &[(&str, Reader)] = &[("grype", grype::read), ("trivy", trivy::read)];
+pub const FORMATS: &[(&str, Reader)] = &[
+    ("grype", grype::read),
+    ("osv-scanner", osv::read),
+    ("trivy", trivy::read),
+];
 
 /// Reads the report `file` of `format` over `app`: its findings, their origin the file and
 /// the JSON path of each vulnerability, or every problem as an input error.
@@ -76,7 +81,7 @@ pub fn read(
                     Code::MalformedScanReport,
                     p.to_string(),
                     Some(format!(
-                        "a `{format}` report is its JSON output; see docs/evidence.md"
+                        "give the `{format}` JSON report as the scanner wrote it; docs/evidence.md lists the fields read"
                     )),
                 )
             })

@@ -77,6 +77,21 @@ fn grype_reports_are_read() {
 }
 
 #[test]
+fn osv_scanner_reports_are_read() {
+    insta::assert_snapshot!(findings("osv-scanner"));
+}
+
+#[test]
+fn malformed_osv_scanner_reports_name_the_json_path() {
+    insta::assert_snapshot!(errors(
+        "osv-scanner",
+        r#"{"results":[{"packages":[
+        {"package":{"name":"p","version":"1"},"groups":[{"ids":["GHSA-1"],"max_severity":"high"},{"max_severity":"5.0"}]},
+        {"package":{"version":"1"},"groups":[{"ids":[],"max_severity":"11"}]}]}]}"#
+    ));
+}
+
+#[test]
 fn a_report_without_its_time_is_dated_at_the_scan_date() {
     let text = r#"{"SchemaVersion":2,"Results":[{"Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"p","InstalledVersion":"1","Severity":"HIGH"}]}]}"#;
     let found = read("trivy", "t.json", text, "shop", AT).expect("reads");
