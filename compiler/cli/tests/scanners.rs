@@ -89,10 +89,11 @@ fn polic_toml_names_reports_inside_the_workspace_only() {
     let dir = std::env::temp_dir().join(format!("polic-scan-toml-{}", std::process::id()));
     let workspace = dir.join("workspace");
     std::fs::create_dir_all(&workspace).expect("a temporary directory");
-    for file in ["policy.polic"] {
-        let from = root().join("tests/scanners/workspace").join(file);
-        std::fs::copy(&from, workspace.join(file)).expect("copied");
-    }
+    std::fs::copy(
+        root().join("tests/scanners/workspace/policy.polic"),
+        workspace.join("policy.polic"),
+    )
+    .expect("copied");
     std::fs::copy(
         root().join("tests/scanners/grype.json"),
         workspace.join("grype.json"),

@@ -1,4 +1,5 @@
-//! Scanner reports read as findings: Trivy, Grype and OSV-Scanner JSON. Readers are pure: each takes the
+//! Scanner reports read as findings: Trivy, Grype and OSV-Scanner JSON, CycloneDX BOMs
+//! with vulnerabilities and VEX. Readers are pure: each takes the
 //! report's text, the app it was run over and the scan date (`--at`, used when the report
 //! carries no time of its own) and gives one open finding per vulnerability it lists, the
 //! tool set to the scanner's name so that the finding counts against controls verified by
@@ -6,6 +7,7 @@
 //! appeared: a finding's `first_seen` is the scan time, and its detail says so.
 //! Malformed reports are errors naming the JSON path; reading goes on past each one.
 
+mod cyclonedx;
 mod grype;
 mod osv;
 mod trivy;
@@ -27,6 +29,7 @@ type Reader = fn(&str, &str, Date) -> Result<Vec<Finding>, ReadError>;
 
 /// The formats `--scan APP=FORMAT:FILE` takes, by name.
 pub const FORMATS: &[(&str, Reader)] = &[
+    ("cyclonedx", cyclonedx::read),
     ("grype", grype::read),
     ("osv-scanner", osv::read),
     ("trivy", trivy::read),
@@ -160,7 +163,11 @@ impl Vulnerability<'_> {
         } else {
             format!("fixed in {}", self.fixed_in.join(" or "))
         };
-        let mut detail = format!("{} {}, {fix}", self.package, self.installed);
+        let mut detail = if self.installed.is_empty() {
+            format!("{}, {fix}", self.package)
+        } else {
+            format!("{} {}, {fix}", self.package, self.installed)
+        };
         if let Some(read_as) = read_as {
             detail.push_str(&format!("; severity {read_as}"));
         }

@@ -92,6 +92,23 @@ fn malformed_osv_scanner_reports_name_the_json_path() {
 }
 
 #[test]
+fn cyclonedx_boms_are_read_and_vex_closes_findings() {
+    insta::assert_snapshot!(findings("cyclonedx"));
+}
+
+#[test]
+fn malformed_cyclonedx_boms_name_the_json_path() {
+    insta::assert_snapshot!(errors(
+        "cyclonedx",
+        r#"{"bomFormat":"CycloneDX","components":[{"bom-ref":"a"}],"vulnerabilities":[
+        {"id":"CVE-1","ratings":[{"severity":"severe"}],"affects":[{"ref":"a"}]},
+        {"id":"CVE-2","analysis":{"state":"fixed"},"affects":[{}]},
+        {"id":"CVE-3"}]}"#
+    ));
+    insta::assert_snapshot!(errors("cyclonedx", r#"{"bomFormat":"SPDX"}"#));
+}
+
+#[test]
 fn a_report_without_its_time_is_dated_at_the_scan_date() {
     let text = r#"{"SchemaVersion":2,"Results":[{"Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"p","InstalledVersion":"1","Severity":"HIGH"}]}]}"#;
     let found = read("trivy", "t.json", text, "shop", AT).expect("reads");
