@@ -29,7 +29,7 @@ pub struct EvidenceArgs {
     /// replaces the `sarif` setting of a polic.toml beside the policy.
     #[arg(long, value_name = "APP=FILE")]
     pub sarif: Vec<String>,
-    /// A scanner's JSON report over one app, as APP=FORMAT:FILE (`trivy`, `grype`, `osv-scanner`, `cyclonedx`;
+    /// A scanner's JSON report over one app, as APP=FORMAT:FILE (`trivy`, `grype`, `osv-scanner`, `npm-audit`, `cyclonedx`;
     /// repeatable); replaces the `scan` setting of a polic.toml beside the policy.
     #[arg(long, value_name = "APP=FORMAT:FILE")]
     pub scan: Vec<String>,

@@ -119,18 +119,14 @@ fn tool_name<'a>(metadata: &Node<'a>) -> Option<&'a str> {
     first.get("name")?.as_str()
 }
 
-/// The highest `ratings[].severity`; `info` and `none` are read as low, no rating or
-/// `unknown` as unknown.
+/// The highest `ratings[].severity`; no rating is read as unknown.
 fn rating(vulnerability: &Node, problems: &mut Problems) -> Option<(String, Option<&'static str>)> {
     let mut best: Option<(String, Option<&'static str>)> = None;
     for rating in vulnerability.array("ratings", problems) {
         let Some(node) = rating.get("severity") else {
             continue;
         };
-        let rated = match node.value.as_str() {
-            Some("info" | "none") => Some(("low".to_string(), Some("info, read as low"))),
-            _ => severity(&node, problems),
-        };
+        let rated = severity(&node, problems);
         let rank = |r: &(String, Option<&str>)| {
             SEVERITIES
                 .iter()

@@ -1,5 +1,5 @@
-//! Scanner reports read as findings: Trivy, Grype and OSV-Scanner JSON, CycloneDX BOMs
-//! with vulnerabilities and VEX. Readers are pure: each takes the
+//! Scanner reports read as findings: Trivy, Grype, OSV-Scanner and npm audit JSON,
+//! CycloneDX BOMs with vulnerabilities and VEX. Readers are pure: each takes the
 //! report's text, the app it was run over and the scan date (`--at`, used when the report
 //! carries no time of its own) and gives one open finding per vulnerability it lists, the
 //! tool set to the scanner's name so that the finding counts against controls verified by
@@ -9,6 +9,7 @@
 
 mod cyclonedx;
 mod grype;
+mod npm_audit;
 mod osv;
 mod trivy;
 
@@ -31,6 +32,7 @@ type Reader = fn(&str, &str, Date) -> Result<Vec<Finding>, ReadError>;
 pub const FORMATS: &[(&str, Reader)] = &[
     ("cyclonedx", cyclonedx::read),
     ("grype", grype::read),
+    ("npm-audit", npm_audit::read),
     ("osv-scanner", osv::read),
     ("trivy", trivy::read),
 ];
@@ -116,20 +118,24 @@ fn scanned(node: Option<Node>, at: Date, problems: &mut Problems) -> When {
     })
 }
 
-/// A scanner's severity as polic's: `negligible` is below low, so low; a vulnerability
+/// A scanner's severity as polic's: `moderate` is medium; `negligible`, `info` and
+/// `none` are below low, so low; a vulnerability
 /// not yet rated (`unknown`) is read as medium, neither dropped nor alarmed on, and its
 /// detail says so.
 fn severity(node: &Node, problems: &mut Problems) -> Option<(String, Option<&'static str>)> {
     let written = node.string(problems)?.to_lowercase();
     match written.as_str() {
         s if SEVERITIES.contains(&s) => Some((written, None)),
+        // GitHub's and npm's word for medium.
+        "moderate" => Some(("medium".to_string(), None)),
         "negligible" => Some(("low".to_string(), Some("negligible, read as low"))),
+        "info" | "none" => Some(("low".to_string(), Some("info, read as low"))),
         "unknown" => Some(("medium".to_string(), Some("unknown, read as medium"))),
         _ => {
             problems.add(
                 &node.path,
                 format!(
-                    "unknown severity `{written}`: expected one of {}, negligible, unknown",
+                    "unknown severity `{written}`: expected one of {}, moderate, negligible, info, none, unknown",
                     SEVERITIES.join(", ")
                 ),
             );

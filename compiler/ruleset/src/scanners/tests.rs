@@ -109,6 +109,21 @@ fn malformed_cyclonedx_boms_name_the_json_path() {
 }
 
 #[test]
+fn npm_audit_reports_are_read() {
+    insta::assert_snapshot!(findings("npm-audit"));
+}
+
+#[test]
+fn malformed_npm_audit_reports_name_the_json_path() {
+    insta::assert_snapshot!(errors(
+        "npm-audit",
+        r#"{"auditReportVersion":2,"vulnerabilities":{
+        "a":{"range":"*","via":[{"severity":"high"},{"url":"https://github.com/advisories/GHSA-1","severity":"urgent"}]},
+        "b":{"via":[7]}}}"#
+    ));
+}
+
+#[test]
 fn a_report_without_its_time_is_dated_at_the_scan_date() {
     let text = r#"{"SchemaVersion":2,"Results":[{"Vulnerabilities":[{"VulnerabilityID":"CVE-1","PkgName":"p","InstalledVersion":"1","Severity":"HIGH"}]}]}"#;
     let found = read("trivy", "t.json", text, "shop", AT).expect("reads");
