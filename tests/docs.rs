@@ -34,7 +34,8 @@ fn documented_examples_produce_their_diagnostic() {
     let mut failures = Vec::new();
     for code in Code::ALL {
         // File-reading errors have no source example; nor have an app repository's pin
-        // problems (polic.toml, polic.lock), which compiler/cli/tests/app_repository.rs shows.
+        // problems (polic.toml, polic.lock), which compiler/cli/tests/app_repository.rs shows,
+        // nor scanner reports (compiler/cli/tests/scanners.rs).
         if matches!(
             code,
             Code::InvalidUtf8
@@ -44,6 +45,8 @@ fn documented_examples_produce_their_diagnostic() {
                 | Code::PolicyNotLocked
                 | Code::PolicyUnavailable
                 | Code::PolicyHasErrors
+                | Code::MalformedScanReport
+                | Code::UnknownScanFormat
         ) {
             continue;
         }

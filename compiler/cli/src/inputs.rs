@@ -1,5 +1,5 @@
-//! What the commands that evaluate read: the policy (sources or a rule set), evidence and
-//! SARIF logs (flags, else the `polic.toml` beside the policy) and the date. Defined once
+//! What the commands that evaluate read: the policy (sources or a rule set), evidence,
+//! SARIF logs and scanner reports (flags, else the `polic.toml` beside the policy) and the date. Defined once
 //! for `eval`, `explain` and `export oscal`.
 
 use std::io::IsTerminal;
@@ -11,7 +11,9 @@ use polic_report::Summary;
 use polic_ruleset::RuleSet;
 use polic_ruleset::bundle::Bundle;
 use polic_ruleset::evidence::{self, EvidenceSet, InputError, ScanRun};
+use polic_ruleset::scanners;
 use polic_syntax::ast::Date;
+use polic_tags::settings::{ScanReport, app_file};
 
 use crate::compile::{self, Compiled};
 use crate::output::Color;
@@ -27,6 +29,10 @@ pub struct EvidenceArgs {
     /// replaces the `sarif` setting of a polic.toml beside the policy.
     #[arg(long, value_name = "APP=FILE")]
     pub sarif: Vec<String>,
+    /// A scanner's JSON report over one app, as APP=FORMAT:FILE (`trivy`, `grype`, `osv-scanner`, `npm-audit`, `cyclonedx`;
+    /// repeatable); replaces the `scan` setting of a polic.toml beside the policy.
+    #[arg(long, value_name = "APP=FORMAT:FILE")]
+    pub scan: Vec<String>,
     /// The date to evaluate at and to judge waivers against (YYYY-MM-DD); default today (UTC).
     #[arg(long, visible_alias = "today", value_parser = compile::parse_date)]
     pub at: Option<Date>,
@@ -56,7 +62,7 @@ impl EvidenceArgs {
             .map_err(|message| {
                 eprintln!("error: {message}");
                 eprintln!(
-                    "  help: polic.toml takes `evidence = [\"FILE\", ...]` and `sarif = [\"APP=FILE\", ...]`"
+                    "  help: polic.toml takes `evidence = [\"FILE\", ...]`, `sarif = [\"APP=FILE\", ...]` and `scan = [\"APP=FORMAT:FILE\", ...]`"
                 );
                 exit::USAGE
             })?;
@@ -71,6 +77,12 @@ impl EvidenceArgs {
                 .chain(
                     (self.sarif.is_empty())
                         .then_some(settings.sarif.iter().map(|(_, path)| path))
+                        .into_iter()
+                        .flatten(),
+                )
+                .chain(
+                    (self.scan.is_empty())
+                        .then_some(settings.scan.iter().map(|scan| &scan.path))
                         .into_iter()
                         .flatten(),
                 );
@@ -98,23 +110,36 @@ impl EvidenceArgs {
         } else {
             let mut parsed = Vec::new();
             for spec in &self.sarif {
-                let Some((app, path)) = spec.split_once('=').filter(|(app, _)| !app.is_empty())
-                else {
+                let Some(sarif) = app_file(spec, Path::new(".")) else {
                     eprintln!("error: `--sarif {spec}` needs the form APP=FILE");
                     return Err(exit::USAGE);
                 };
-                parsed.push((app.to_string(), PathBuf::from(path)));
+                parsed.push(sarif);
             }
             parsed
         };
-        let named = !evidence.is_empty() || !sarif.is_empty();
+        let scan = if self.scan.is_empty() {
+            settings.scan
+        } else {
+            let mut parsed = Vec::new();
+            for spec in &self.scan {
+                let Some(scan) = ScanReport::parse(spec, Path::new(".")) else {
+                    eprintln!("error: `--scan {spec}` needs the form APP=FORMAT:FILE");
+                    eprintln!("  help: for example `--scan checkout-web=trivy:reports/trivy.json`");
+                    return Err(exit::USAGE);
+                };
+                parsed.push(scan);
+            }
+            parsed
+        };
+        let named = !evidence.is_empty() || !sarif.is_empty() || !scan.is_empty();
         // Named as every other path of the output: from the repository holding the
         // workspace, so that a snapshot names the same files in every checkout.
         let shown = |path: &Path| match (&root, std::fs::canonicalize(path)) {
             (Some(root), Ok(canonical)) => root.display(&canonical),
             _ => path.display().to_string(),
         };
-        let (set, scans, files) = read_evidence(&evidence, &sarif, self.at(), &shown)?;
+        let (set, scans, files) = read_evidence(&evidence, &sarif, &scan, self.at(), &shown)?;
         Ok(Evidence {
             set,
             scans,
@@ -134,11 +159,12 @@ type Read = (
     Vec<polic_history::snapshot::Input>,
 );
 
-/// Reads JSON-lines evidence and SARIF logs (each with its app); malformed input is
-/// reported and nothing is returned.
+/// Reads JSON-lines evidence, SARIF logs and scanner reports (each with its app);
+/// malformed input is reported and nothing is returned.
 fn read_evidence(
     evidence: &[PathBuf],
     sarif: &[(String, PathBuf)],
+    scan: &[ScanReport],
     at: Date,
     shown: &dyn Fn(&Path) -> String,
 ) -> Result<Read, u8> {
@@ -170,11 +196,21 @@ fn read_evidence(
         let (name, text) = read(path)?;
         errors.extend(evidence::read_sarif(&name, app, &text, at, &mut scans));
     }
+    for report in scan {
+        let (name, text) = read(&report.path)?;
+        match scanners::read(&report.format, &name, &text, &report.app, at) {
+            Ok(findings) => set.findings.extend(findings),
+            Err(problems) => errors.extend(problems),
+        }
+    }
     if errors.is_empty() {
         return Ok((set, scans, files));
     }
     for error in &errors {
-        eprintln!("error: {error}");
+        match error.code {
+            Some(code) => eprintln!("error[{}]: {error}", code.as_str()),
+            None => eprintln!("error: {error}"),
+        }
         if let Some(help) = &error.help {
             eprintln!("  help: {help}");
         }

@@ -116,6 +116,8 @@ codes! {
     PolicyNotLocked = "P0831", "policy-not-locked", Error, "an app repository has no polic.lock pinning its policy";
     PolicyUnavailable = "P0832", "policy-unavailable", Error, "an app repository's policy, or its polic.lock, cannot be read";
     PolicyHasErrors = "P0833", "policy-has-errors", Error, "the policy an app repository is checked against has errors of its own";
+    MalformedScanReport = "P0840", "malformed-scan-report", Error, "a scanner report cannot be read as its format";
+    UnknownScanFormat = "P0841", "unknown-scan-format", Error, "a scanner report names a format polic does not read";
 
     MalformedTag = "P1001", "malformed-tag", Error, "a `polic:` tag in a source file cannot be read";
     TagNotRequired = "P1002", "tag-not-required", Warning, "a source file's tag names a control its app does not require";

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::json::{Node, Problems};
+use crate::json::{Node, Problems, Props};
 use crate::source;
 
 /// What a document's `metadata` says about it.

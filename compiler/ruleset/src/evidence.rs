@@ -174,6 +174,8 @@ pub struct Finding {
     pub due: Option<When>,
     /// When it came back after a fix: its clock restarts here, and `fixed` is the fix after.
     pub reopened: Option<When>,
+    /// What a scanner report said of it: the package, its version and the fix.
+    pub detail: Option<String>,
     pub origin: Origin,
 }
 
@@ -320,6 +322,8 @@ pub struct InputError {
     pub message: String,
     /// What to do about it, when there is something to say.
     pub help: Option<String>,
+    /// Its stable code, for inputs that have one (scanner reports).
+    pub code: Option<polic_diagnostics::Code>,
 }
 
 impl std::fmt::Display for InputError {
@@ -447,6 +451,7 @@ pub fn read_json_lines(file: &str, text: &str, into: &mut EvidenceSet) -> Vec<In
             line,
             message: problem.message,
             help: problem.help,
+            code: None,
         };
         // Syntax errors keep their column; the record is then read by its kind, each kind
         // with its own fields, so a field of another kind is an unknown field.
@@ -616,6 +621,7 @@ fn finding(record: FindingLine, origin: Origin) -> Result<Finding, Problem> {
         control: record.control,
         due: time_field(record.due, "due")?,
         reopened,
+        detail: None,
         origin,
     })
 }
@@ -765,6 +771,7 @@ pub fn read_sarif(
         line: 0,
         message: format!("{path}: {message}"),
         help,
+        code: None,
     };
     let log: Json = match serde_json::from_str(text) {
         Ok(log) => log,
@@ -774,6 +781,7 @@ pub fn read_sarif(
                 line: e.line(),
                 message: format!("not valid JSON: {e}"),
                 help: None,
+                code: None,
             }];
         }
     };
@@ -863,6 +871,7 @@ pub fn read_sarif(
                                 line: 0,
                                 message,
                                 help: Some(help),
+                                code: None,
                             });
                             None
                         }
@@ -903,6 +912,7 @@ pub fn read_sarif(
                     line: 0,
                     message,
                     help: Some(help),
+                    code: None,
                 })
             };
             let kind = match result.get("kind") {

@@ -776,6 +776,7 @@ impl<'a> Tracer<'a> {
                 .field("first_seen", f.first_seen)
                 .field_if("due", finding_due(item.control, f, self.context.report.at))
                 .field_if("tool", f.tool.as_deref())
+                .field_if("detail", f.detail.as_deref())
                 .source(origin),
             Some(Record::Scan(s)) => Node::new("scan")
                 .field("tool", &s.tool)

@@ -9,8 +9,10 @@ pub mod engine;
 pub mod eval;
 pub mod evidence;
 pub mod explain;
+pub mod json;
 pub mod metrics;
 pub mod report;
+pub mod scanners;
 pub mod schema;
 pub mod testing;
 

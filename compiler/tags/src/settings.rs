@@ -57,11 +57,14 @@ struct Settings {
     /// As `--sources` takes them, relative to the settings file.
     #[serde(default)]
     sources: Vec<String>,
-    /// As `--evidence` and `--sarif` take them, relative to the settings file.
+    /// As `--evidence`, `--sarif` and `--scan` take them, relative to the settings file.
     #[serde(default)]
     evidence: Vec<String>,
     #[serde(default)]
     sarif: Vec<String>,
+    /// As `--scan` takes them: `APP=FORMAT:FILE`.
+    #[serde(default)]
+    scan: Vec<String>,
     /// An app repository's policy: polic-project reads it (`polic_project::app`).
     #[serde(default, rename = "policy")]
     _policy: Option<serde::de::IgnoredAny>,
@@ -92,9 +95,43 @@ pub struct EvidenceFiles {
     pub evidence: Vec<PathBuf>,
     /// SARIF logs, each with the app it was run over.
     pub sarif: Vec<(String, PathBuf)>,
+    /// Scanner reports, each with the app it was run over and its format.
+    pub scan: Vec<ScanReport>,
 }
 
-/// The `evidence` and `sarif` of the `polic.toml` in `dir`; none when there is no such file.
+/// `APP=FILE`, `FILE` relative to `base`; `None` without an app.
+pub fn app_file(text: &str, base: &Path) -> Option<(String, PathBuf)> {
+    let (app, file) = text.split_once('=').filter(|(app, _)| !app.is_empty())?;
+    Some((app.to_string(), relative_to(base, file)))
+}
+
+/// A scanner report over one app, as `--scan APP=FORMAT:FILE` names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScanReport {
+    pub app: String,
+    /// The scanner that wrote it (`trivy`): its reader, and the findings' tool.
+    pub format: String,
+    pub path: PathBuf,
+}
+
+impl ScanReport {
+    /// `APP=FORMAT:FILE`, `FILE` relative to `base`; `None` when a part is missing. The
+    /// format is the text before the first `:`, so a file may hold one (`C:\x.json`).
+    pub fn parse(text: &str, base: &Path) -> Option<ScanReport> {
+        let (app, rest) = text.split_once('=').filter(|(app, _)| !app.is_empty())?;
+        let (format, file) = rest
+            .split_once(':')
+            .filter(|(format, file)| !format.is_empty() && !file.is_empty())?;
+        Some(ScanReport {
+            app: app.to_string(),
+            format: format.to_string(),
+            path: relative_to(base, file),
+        })
+    }
+}
+
+/// The `evidence`, `sarif` and `scan` of the `polic.toml` in `dir`; none when there is no
+/// such file.
 pub fn read_evidence(dir: &Path) -> Result<EvidenceFiles, String> {
     let (shown, settings) = load(dir)?;
     let mut files = EvidenceFiles {
@@ -103,15 +140,23 @@ pub fn read_evidence(dir: &Path) -> Result<EvidenceFiles, String> {
             .iter()
             .map(|f| relative_to(dir, f))
             .collect(),
-        sarif: Vec::new(),
+        ..EvidenceFiles::default()
     };
     for entry in &settings.sarif {
-        let Some((app, file)) = entry.split_once('=').filter(|(app, _)| !app.is_empty()) else {
+        let Some(sarif) = app_file(entry, dir) else {
             return Err(format!(
                 "{shown}: sarif entry `{entry}` needs the form APP=FILE"
             ));
         };
-        files.sarif.push((app.to_string(), relative_to(dir, file)));
+        files.sarif.push(sarif);
+    }
+    for entry in &settings.scan {
+        let Some(scan) = ScanReport::parse(entry, dir) else {
+            return Err(format!(
+                "{shown}: scan entry `{entry}` needs the form APP=FORMAT:FILE"
+            ));
+        };
+        files.scan.push(scan);
     }
     Ok(files)
 }
