@@ -1,6 +1,7 @@
 //! The posture report as one HTML file: everything inline, nothing loaded (the
-//! Content-Security-Policy forbids it), no script. Charts are inline SVG (svg.rs); every
-//! status is written as a word beside its colour.
+//! Content-Security-Policy forbids it). Charts are inline SVG (svg.rs); every status is
+//! written as a word beside its colour. One inline script (report.js) adds sorting and
+//! filtering to the long tables; the page reads the same without it.
 
 use std::collections::BTreeSet;
 
@@ -12,11 +13,21 @@ use polic_ruleset::report::{code_locations, detail, target_cells, uncovered};
 use crate::svg::{self, bar, shade, sparkline};
 use crate::{Posture, movement, window};
 
-/// Nothing may be loaded: no script, font, frame or request; only the inline styles and
-/// `data:` images the file carries.
-pub const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-
 const STYLE: &str = include_str!("report.css");
+const SCRIPT: &str = include_str!("report.js");
+
+/// Nothing may be loaded: no script file, font, frame or request; only the inline styles,
+/// the `data:` images and the one inline script the file carries, that script by its
+/// digest, so nothing injected into the page could run.
+pub fn csp() -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(SCRIPT.as_bytes());
+    let digest = base64::engine::general_purpose::STANDARD.encode(digest);
+    format!(
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-{digest}'"
+    )
+}
 
 /// An element id for a named thing: `kind-name`, every character outside `[A-Za-z0-9-]`
 /// written as `_hex_`, so ids are valid, unique and need no escaping in a fragment.
@@ -95,7 +106,7 @@ pub fn html(p: &Posture) -> String {
         html lang="en" {
             head {
                 meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy" content=(CSP);
+                meta http-equiv="Content-Security-Policy" content=(csp());
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
@@ -137,6 +148,7 @@ pub fn html(p: &Posture) -> String {
                     p { (PRIORITY_FORMULA) }
                     p { (SCORE_FORMULA) }
                 }
+                script { (PreEscaped(SCRIPT)) }
             }
         }
     };
@@ -293,7 +305,7 @@ fn queue(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
             p { "Open obligations, overdue first, then by priority. " (PRIORITY_FORMULA) }
             @if p.queue.is_empty() { p { "Nothing open." } } @else {
                 @if rows < p.queue.len() { p { "The first " (rows) " of " (p.queue.len()) "." } }
-                div.scroll { table {
+                div.scroll { table data-sort data-filter="Filter the work queue" {
                     thead { tr { th scope="col" { "priority" } th scope="col" { "app" } th scope="col" { "obligation" } th scope="col" { "status" } th scope="col" { "due" } th scope="col" { "clauses" } } }
                     tbody {
                         @for &at in p.queue.iter().take(rows) {
@@ -322,7 +334,7 @@ fn metrics(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
             h2 { "Metrics against their targets" }
             @if !any { p { "No control sets a metric target." } } @else {
                 p { "Definitions: docs/metrics.md; bands: " (bands::dora().citation()) "." }
-                div.scroll { table {
+                div.scroll { table data-sort data-filter="Filter the metrics" {
                     thead { tr { th scope="col" { "app" } th scope="col" { "control" } th scope="col" { "target" } th scope="col" { "value" } th scope="col" { "status" } th scope="col" { "band" } } }
                     tbody {
                         @for &a in &p.worst {
@@ -348,12 +360,11 @@ fn metrics(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
 
 fn waivers(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
     let report = p.report;
-    let app_index = |name: &str| report.apps.iter().position(|a| a.app.name == name);
     html! {
         section #waivers {
             h2 { "Waivers expiring in the next 30, 60 and 90 days" }
             @if p.waivers.is_empty() { p { "None expire within 90 days of " (report.at) "." } } @else {
-                table {
+                table data-sort {
                     thead { tr { th scope="col" { "expires" } th scope="col" { "when" } th scope="col" { "waiver" } th scope="col" { "app" } th scope="col" { "control" } th scope="col" { "source" } } }
                     tbody {
                         @for w in &p.waivers {
@@ -361,7 +372,7 @@ fn waivers(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
                                 td { (w.expires) }
                                 td { span class=(if w.days_left < 0 { "status bad" } else if w.days_left <= 30 { "status part" } else { "status none" }) { (window(w.days_left)) } }
                                 td { (w.waiver.name) }
-                                td { @if let Some(a) = app_index(&w.waiver.app) { (app_link(p, shown, a)) } @else { (w.waiver.app) } }
+                                td { (app_link(p, shown, w.app)) }
                                 td { (control_link(&w.waiver.control)) @if let Some(o) = &w.waiver.obligation { "." (o) } }
                                 td { (source(&w.waiver.source)) }
                             }
@@ -448,7 +459,7 @@ fn controls(p: &Posture) -> Markup {
     html! {
         section #controls {
             h2 { "Controls" }
-            table {
+            table data-sort data-filter="Filter the controls" {
                 thead { tr { th scope="col" { "control" } th scope="col" { "title" } th scope="col" { "required by" } th scope="col" { "clauses" } th scope="col" { "source" } } }
                 tbody {
                     @for (c, control) in report.rules.controls.iter().enumerate() {
@@ -476,7 +487,7 @@ fn apps(p: &Posture, shown: &BTreeSet<usize>) -> Markup {
             @if shown.len() < report.apps.len() {
                 p { "Sections for the worst " (shown.len()) " of " (report.apps.len()) " apps; the others are listed with their totals." }
             }
-            div.scroll { table {
+            div.scroll { table data-sort data-filter="Filter the apps" {
                 caption { "Every app, worst first" }
                 thead { tr { th scope="col" { "app" } th scope="col" { "unit" } th scope="col" { "criticality" } th scope="col" { "score" } th scope="col" { "open" } th scope="col" { "overdue" } } }
                 tbody {

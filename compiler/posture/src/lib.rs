@@ -86,6 +86,8 @@ impl Cell {
 #[derive(Debug, Clone)]
 pub struct Expiring<'a> {
     pub waiver: &'a Waiver,
+    /// The waived app's index in the report.
+    pub app: usize,
     pub expires: Date,
     /// Negative once expired.
     pub days_left: i64,
@@ -215,18 +217,24 @@ impl<'r, 'a> Posture<'r, 'a> {
         let mut queue = report.queue.clone();
         // Stable: within each group the evaluation's priority order stays.
         queue.sort_by_key(|&(a, i)| report.apps[a].items[i].status != Status::Overdue);
-        let evaluated: BTreeSet<&str> = report.apps.iter().map(|a| a.app.name.as_str()).collect();
+        let evaluated: BTreeMap<&str, usize> = report
+            .apps
+            .iter()
+            .enumerate()
+            .map(|(a, app)| (app.app.name.as_str(), a))
+            .collect();
         let mut waivers: Vec<Expiring<'a>> = report
             .rules
             .waivers
             .iter()
-            .filter(|w| evaluated.contains(w.app.as_str()))
             .filter_map(|waiver| {
+                let app = *evaluated.get(waiver.app.as_str())?;
                 // An instant expires on its date; the rule set's validation refused others.
                 let expires = Date::parse(waiver.expires.as_deref()?.get(..10)?)?;
                 let days_left = expires.days_since_epoch() - report.at.days_since_epoch();
                 (days_left <= WINDOWS[2]).then_some(Expiring {
                     waiver,
+                    app,
                     expires,
                     days_left,
                 })
